@@ -1,0 +1,290 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.constants import US_STATES
+from accounts.models import Discipline, Role, School, Site, Specialty
+from accounts.storage import private_upload_path
+
+
+# --- Postings -------------------------------------------------------------------------
+class Posting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+        ARCHIVED = "archived", "Archived"
+
+    class Kind(models.TextChoices):
+        INTERNSHIP = "internship", "Internship"
+        EXTERNSHIP = "externship", "Externship"
+
+    class WorkMode(models.TextChoices):
+        ONSITE = "onsite", "On-site"
+        HYBRID = "hybrid", "Hybrid"
+
+    class StipendPeriod(models.TextChoices):
+        HOUR = "hour", "per hour"
+        WEEK = "week", "per week"
+        MONTH = "month", "per month"
+        TOTAL = "total", "for the placement"
+
+    class CloseReason(models.TextChoices):
+        DEADLINE = "deadline", "Application deadline passed"
+        FILLED = "filled", "All slots filled"
+        MANUAL = "manual", "Closed by the site"
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="postings")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTERNSHIP)
+    discipline = models.ForeignKey(Discipline, on_delete=models.PROTECT, related_name="postings")
+    specialties = models.ManyToManyField(Specialty, related_name="postings")
+    description = models.TextField()
+    duties = models.TextField("what the student will do")
+    learning_objectives = models.TextField("what the student will learn")
+    requirements = models.TextField(
+        "compliance requirements", blank=True, help_text="Immunizations, background check, BLS, and so on."
+    )
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    work_mode = models.CharField("on-site or hybrid", max_length=10, choices=WorkMode.choices, default=WorkMode.ONSITE)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    hours_per_week = models.PositiveSmallIntegerField()
+    slots = models.PositiveSmallIntegerField(default=1)
+    is_paid = models.BooleanField("paid", default=False)
+    stipend_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    stipend_period = models.CharField(max_length=10, choices=StipendPeriod.choices, blank=True)
+    application_deadline = models.DateField()
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentored_postings",
+        limit_choices_to={"role": Role.MENTOR},
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    close_reason = models.CharField(max_length=12, choices=CloseReason.choices, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "application_deadline"], name="posting_status_deadline_idx"),
+            models.Index(fields=["status", "-published_at"], name="posting_status_published_idx"),
+            models.Index(fields=["status", "start_date"], name="posting_status_start_idx"),
+            models.Index(fields=["discipline", "status"], name="posting_discipline_status_idx"),
+            models.Index(fields=["state", "city"], name="posting_state_city_idx"),
+            models.Index(fields=["site", "status"], name="posting_site_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="posting_end_after_start"),
+            models.CheckConstraint(condition=Q(slots__gte=1), name="posting_slots_at_least_one"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+# --- Applications ---------------------------------------------------------------------
+class Application(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        UNDER_REVIEW = "under_review", "Under review"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        APPROVED = "approved", "Approved"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REJECTED = "rejected", "Not selected"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Offer expired"
+        DENIED = "denied", "Denied"
+        CANCELLED = "cancelled", "Cancelled"
+
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="applications")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.SUBMITTED)
+    cover_letter = models.TextField(max_length=6000)
+    # A copy taken at submission, so a later profile change does not rewrite what the site saw.
+    resume = models.FileField(upload_to=private_upload_path, blank=True)
+    resume_name = models.CharField(max_length=200, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(
+        blank=True, help_text="Why it was rejected, denied or cancelled; the student sees this."
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "student"], name="application_one_per_student_posting"),
+        ]
+        indexes = [
+            models.Index(fields=["posting", "status"], name="application_posting_status_idx"),
+            models.Index(fields=["student", "status"], name="application_student_status_idx"),
+            models.Index(fields=["status", "offer_expires_at"], name="application_status_offer_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} → {self.posting}"
+
+
+S = Application.Status
+# The one place that says which status moves exist and who may make them ("system" is
+# a periodic task). Services consult it; nothing else decides a move.
+SYSTEM = "system"
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.SUBMITTED, S.UNDER_REVIEW): frozenset({Role.SITE_STAFF}),
+    (S.SUBMITTED, S.SHORTLISTED): frozenset({Role.SITE_STAFF}),
+    (S.SUBMITTED, S.OFFERED): frozenset({Role.SITE_STAFF}),
+    (S.SUBMITTED, S.REJECTED): frozenset({Role.SITE_STAFF}),
+    (S.SUBMITTED, S.WITHDRAWN): frozenset({Role.STUDENT}),
+    (S.UNDER_REVIEW, S.SHORTLISTED): frozenset({Role.SITE_STAFF}),
+    (S.UNDER_REVIEW, S.OFFERED): frozenset({Role.SITE_STAFF}),
+    (S.UNDER_REVIEW, S.REJECTED): frozenset({Role.SITE_STAFF}),
+    (S.UNDER_REVIEW, S.WITHDRAWN): frozenset({Role.STUDENT}),
+    (S.SHORTLISTED, S.OFFERED): frozenset({Role.SITE_STAFF}),
+    (S.SHORTLISTED, S.REJECTED): frozenset({Role.SITE_STAFF}),
+    (S.SHORTLISTED, S.WITHDRAWN): frozenset({Role.STUDENT}),
+    (S.OFFERED, S.ACCEPTED): frozenset({Role.STUDENT}),
+    (S.OFFERED, S.DECLINED): frozenset({Role.STUDENT}),
+    (S.OFFERED, S.EXPIRED): frozenset({SYSTEM}),
+    (S.OFFERED, S.WITHDRAWN): frozenset({Role.STUDENT}),
+    (S.ACCEPTED, S.APPROVED): frozenset({Role.COORDINATOR}),
+    (S.ACCEPTED, S.DENIED): frozenset({Role.COORDINATOR}),
+    (S.ACCEPTED, S.WITHDRAWN): frozenset({Role.STUDENT}),
+    (S.APPROVED, S.COMPLETED): frozenset({Role.SITE_STAFF, Role.MENTOR}),
+    (S.APPROVED, S.CANCELLED): frozenset({Role.COORDINATOR, Role.SITE_STAFF}),
+}
+# Statuses that occupy one of the posting's slots.
+HOLDS_SEAT = frozenset({S.OFFERED, S.ACCEPTED, S.APPROVED})
+# Statuses from which nothing moves on.
+FINAL = frozenset({S.COMPLETED, S.WITHDRAWN, S.REJECTED, S.DECLINED, S.EXPIRED, S.DENIED, S.CANCELLED})
+# Statuses in which the application is still in play for the student.
+ACTIVE = frozenset(set(S) - FINAL)
+
+
+class ApplicationEvent(models.Model):
+    """One status change: the audit trail and the notification outbox at once."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    from_status = models.CharField(max_length=14, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(max_length=14, choices=Application.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set once the notifications for this event are written; a beat scan retries the rest.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="event_undispatched_idx", condition=Q(dispatched_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ApplicationNote(models.Model):
+    """An internal note by site staff; students never see these."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Note on application {self.application_id}"
+
+
+# --- Affiliation agreements -----------------------------------------------------------
+class AffiliationAgreement(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending signature"
+        ACTIVE = "active", "Active"
+        TERMINATED = "terminated", "Terminated"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="agreements")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="agreements")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    disciplines = models.ManyToManyField(Discipline, related_name="agreements")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    document = models.FileField(upload_to=private_upload_path, blank=True)
+    document_name = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["site__name", "-end_date"]
+        indexes = [
+            models.Index(fields=["school", "site", "status"], name="agreement_school_site_idx"),
+            models.Index(fields=["status", "end_date"], name="agreement_status_end_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="agreement_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.school} ↔ {self.site} ({self.start_date} – {self.end_date})"
+
+
+# --- Saved postings and searches ------------------------------------------------------
+class SavedPosting(models.Model):
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_postings")
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="saved_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["student", "posting"], name="saved_posting_unique")]
+        indexes = [models.Index(fields=["posting", "student"], name="saved_posting_posting_idx")]
+
+    def __str__(self):
+        return f"{self.student} saved {self.posting}"
+
+
+class SavedSearch(models.Model):
+    """A named search with an alert. `query` is the listing's query string (to reopen the
+    search); the structured columns mirror it so a new posting can be matched in SQL."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=1000, blank=True)
+    keyword = models.CharField(max_length=200, blank=True)
+    discipline = models.ForeignKey(Discipline, null=True, blank=True, on_delete=models.CASCADE)
+    specialties = models.ManyToManyField(Specialty, blank=True)
+    kind = models.CharField(max_length=20, choices=Posting.Kind.choices, blank=True)
+    state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    work_mode = models.CharField(max_length=10, choices=Posting.WorkMode.choices, blank=True)
+    site_kind = models.CharField(max_length=20, choices=Site.Kind.choices, blank=True)
+    paid_only = models.BooleanField(default=False)
+    alerts = models.BooleanField(default=True, help_text="Tell me when a new posting matches.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["student", "name"], name="saved_search_unique_name")]
+        indexes = [models.Index(fields=["discipline", "state"], name="saved_search_disc_state_idx")]
+
+    def __str__(self):
+        return self.name
