@@ -1,6 +1,4 @@
-from django.urls import path
 
-from placements.views import dashboard
 
 app_name = "placements"
 
