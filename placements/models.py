@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -73,6 +74,9 @@ class Posting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Weighted keyword index (title A; site and specialty names B; texts C), written only
+    # by placements.services.search.posting_search_refresh; always NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -91,6 +95,26 @@ class Posting(models.Model):
 
     def __str__(self):
         return self.title
+
+
+P = Posting.Status
+# The status moves of a posting (draft -> published -> closed -> archived). A closed
+# posting may be reopened only while its application deadline is still ahead, and a
+# draft nobody needs may be archived; an archived posting is final (duplicate it to
+# reuse it). placements/services/postings.py makes every move and checks this table.
+POSTING_MOVES: frozenset[tuple[str, str]] = frozenset(
+    {
+        (P.DRAFT, P.PUBLISHED),
+        (P.PUBLISHED, P.CLOSED),
+        (P.CLOSED, P.PUBLISHED),
+        (P.CLOSED, P.ARCHIVED),
+        (P.DRAFT, P.ARCHIVED),
+    }
+)
+# Statuses anyone (also anonymous) may see; drafts and archived belong to the site.
+POSTING_PUBLIC = frozenset({P.PUBLISHED, P.CLOSED})
+# Statuses in which the site may still edit the posting's content.
+POSTING_EDITABLE = frozenset({P.DRAFT, P.PUBLISHED, P.CLOSED})
 
 
 # --- Applications ---------------------------------------------------------------------
@@ -189,9 +213,7 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(
-                fields=["created_at"], name="event_undispatched_idx", condition=Q(dispatched_at__isnull=True)
-            ),
+            models.Index(fields=["created_at"], name="event_undispatched_idx", condition=Q(dispatched_at__isnull=True)),
         ]
 
     def __str__(self):
