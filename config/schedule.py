@@ -5,3 +5,11 @@ Deadlines are found by scanning the database on a schedule, never by long countd
 """
 
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Postings -------------------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["postings-close-expired"] = {
+    # Closes postings whose application deadline has passed; a run finds only what the
+    # previous one left, so overlapping or repeated runs are harmless.
+    "task": "placements.tasks.postings_close_expired_task",
+    "schedule": 15 * 60,
+}

@@ -15,3 +15,11 @@ def posting_match_fanout_task(self, posting_id: int) -> None:
     from placements.services.notifications import posting_match_fanout
 
     posting_match_fanout(posting_id=posting_id)
+
+
+@shared_task(bind=True, max_retries=3, retry_backoff=True, retry_jitter=True)
+def postings_close_expired_task(self) -> int:
+    """Periodic: close published postings whose application deadline has passed."""
+    from placements.services.postings import postings_close_expired
+
+    return postings_close_expired()
