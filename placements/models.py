@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.constants import US_STATES
 from accounts.models import Discipline, Role, School, Site, Specialty
@@ -310,3 +311,111 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- Notifications --------------------------------------------------------------------
+class NotificationKind(models.TextChoices):
+    """What a notification is about; also the unit of a person's email preferences."""
+
+    POSTING_MATCH = "posting_match", "New postings that fit you"
+    APPLICATION_DEADLINE = "application_deadline", "Application deadlines coming up"
+    APPLICATION_UPDATE = "application_update", "News about your applications"
+    OFFER_DEADLINE = "offer_deadline", "Offers waiting for your answer"
+    NEW_APPLICATION = "new_application", "New and withdrawn applications"
+    APPLICANT_UPDATE = "applicant_update", "Answers and decisions on your applicants"
+    APPROVAL_NEEDED = "approval_needed", "Placements waiting for your approval"
+    AGREEMENT_EXPIRING = "agreement_expiring", "Affiliation agreements expiring"
+
+
+K = NotificationKind
+# Which kinds each role can receive: the preferences page shows these.
+NOTIFICATION_KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    Role.STUDENT: (K.POSTING_MATCH, K.APPLICATION_DEADLINE, K.APPLICATION_UPDATE, K.OFFER_DEADLINE),
+    Role.SITE_STAFF: (K.NEW_APPLICATION, K.APPLICANT_UPDATE, K.AGREEMENT_EXPIRING),
+    Role.MENTOR: (K.APPLICANT_UPDATE,),
+    Role.COORDINATOR: (K.APPROVAL_NEEDED, K.AGREEMENT_EXPIRING),
+    Role.PLATFORM_STAFF: (),
+}
+
+
+class Notification(models.Model):
+    """One thing one person is told, in the centre and (per their preference) by email.
+
+    (recipient, kind, object_id, window) is unique, so however often a scan or a
+    redelivered task runs, a person hears about one thing once. `object_id` is the id of
+    the object the kind is about (a posting for matches and application deadlines, an
+    agreement for agreement kinds, an application for the rest); `window` tells apart
+    notices about one object that are meant to repeat: "3d:2026-05-04" for the 3-day
+    reminder of that deadline, "event:<id>" for one status change.
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        DIGEST = "digest", "Waiting for the daily digest"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not emailed (in-app only)"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    window = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=300)
+    body = models.CharField(max_length=500, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    # A default rather than auto_now_add, so the set-based INSERT ... SELECT can write it.
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_last_error = models.TextField(blank=True)
+    # When the email was last handed to a worker; the outbox sweep re-enqueues emails
+    # still pending long after that (their task died with its worker).
+    email_queued_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "object_id", "window"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(fields=["object_id", "kind"], name="notification_object_idx"),
+            models.Index(
+                fields=["email_status", "email_queued_at"],
+                condition=Q(email_status__in=["pending", "digest"]),
+                name="notification_email_due_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient_id}: {self.title}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind by email. No row means the default: at once."""
+
+    class Channel(models.TextChoices):
+        INSTANT = "instant", "Email me at once"
+        DIGEST = "digest", "One daily digest email"
+        OFF = "off", "No email (in Practicum only)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INSTANT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {self.channel}"
