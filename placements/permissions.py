@@ -72,6 +72,42 @@ def posting_permissions(user, posting: Posting) -> dict[str, bool]:
     }
 
 
+def can_save_postings(user) -> bool:
+    """Students save postings and searches; nobody else has a list of them."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_student)
+
+
+def get_posting_to_save(user, pk) -> Posting:
+    """The posting `pk` for a save/unsave by `user`: 404 when they may not see it, 403
+    unless they are a student."""
+    posting = get_posting_for(user, pk)
+    if not can_save_postings(user):
+        raise PermissionDenied("Only students can save postings.")
+    return posting
+
+
+def get_saved_search_for(user, pk):
+    """The saved search `pk` of `user`; anyone else's (or a missing one) is a 404."""
+    from placements.models import SavedSearch
+
+    if not can_save_postings(user):
+        raise Http404("No saved search found.")
+    return get_object_or_404(SavedSearch, pk=pk, student=user)
+
+
+def get_public_site_for(user, slug):
+    """A site's public page: verified sites for everyone; an unverified site only for its
+    own people (staff, mentors) and platform staff, who need to see what it will look like."""
+    from accounts.models import Site
+
+    site = get_object_or_404(Site, slug=slug)
+    if site.verified:
+        return site
+    if getattr(user, "is_authenticated", False) and (user.site_id == site.pk or user.is_platform_staff):
+        return site
+    raise Http404("No site found.")
+
+
 # --- Applications ---------------------------------------------------------------------
 
 # --- Affiliation agreements -----------------------------------------------------------
