@@ -6,7 +6,9 @@ from accounts.models import Role
 _NAV = {
     "": [],
     Role.STUDENT: [],
-    Role.SITE_STAFF: [],
+    Role.SITE_STAFF: [
+        ("Our postings", "placements:posting-manage-list"),
+    ],
     Role.MENTOR: [],
     Role.COORDINATOR: [],
     Role.PLATFORM_STAFF: [],
