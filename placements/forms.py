@@ -53,7 +53,7 @@ class PostingForm(forms.Form):
     discipline = forms.ModelChoiceField(queryset=Discipline.objects.all(), empty_label="Choose a discipline")
     specialties = forms.ModelMultipleChoiceField(
         queryset=Specialty.objects.prefetch_related("disciplines"),
-        widget=SpecialtyCheckboxes,
+        widget=SpecialtyCheckboxes(attrs={"class": "form-check-input"}),
         help_text="One or more; students filter by these.",
         error_messages={"required": "Choose at least one specialty."},
     )
@@ -121,15 +121,6 @@ class PostingForm(forms.Form):
         help_text="Optional: the preceptor who will supervise the student.",
     )
 
-    # The fields in the order they are laid out, by section (the template walks these).
-    SECTIONS = (
-        ("The placement", ("title", "kind", "discipline", "specialties")),
-        ("What it involves", ("description", "duties", "learning_objectives", "requirements")),
-        ("Where and when", ("city", "state", "work_mode", "start_date", "end_date", "hours_per_week")),
-        ("Applications and pay", ("application_deadline", "slots", "is_paid", "stipend_amount", "stipend_period")),
-        ("Mentor", ("mentor",)),
-    )
-
     def __init__(self, *args, site: Site, posting: Posting | None = None, **kwargs):
         self.site = site
         self.posting = posting
@@ -159,10 +150,6 @@ class PostingForm(forms.Form):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         return cleaned
-
-    def section_fields(self):
-        """[(legend, [bound fields])] in layout order, for the template."""
-        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
 
 
 def posting_form_initial(posting: Posting) -> dict:
