@@ -5,12 +5,24 @@ from accounts.models import Role
 # The navigation of each role, in one place: (label, URL name).
 _NAV = {
     "": [],
-    Role.STUDENT: [],
+    Role.STUDENT: [
+        ("Profile", "accounts:profile-edit"),
+    ],
     Role.SITE_STAFF: [
         ("Our postings", "placements:posting-manage-list"),
+        ("Agreements", "placements:agreement-list"),
+        ("Site profile", "accounts:site-edit"),
+        ("People", "accounts:invitation-list"),
     ],
-    Role.MENTOR: [],
-    Role.COORDINATOR: [],
+    Role.MENTOR: [
+        ("Profile", "accounts:profile-edit"),
+    ],
+    Role.COORDINATOR: [
+        ("Approvals", "placements:approval-queue"),
+        ("Agreements", "placements:agreement-list"),
+        ("School", "accounts:school-edit"),
+        ("People", "accounts:invitation-list"),
+    ],
     Role.PLATFORM_STAFF: [],
 }
 _PUBLIC_NAV: list[tuple[str, str]] = []
@@ -27,8 +39,28 @@ def _links(items, path):
     return links
 
 
+def _account_links(user):
+    """The user dropdown's own entries (Dashboard, password, email and log out are fixed)."""
+    if not user.role:
+        return [{"label": "Finish setting up your account", "url": reverse("accounts:onboarding")}]
+    links = []
+    if user.is_student:
+        links.append({"label": "Your profile", "url": reverse("accounts:student-profile", args=[user.pk])})
+    links.append({"label": "Edit your profile", "url": reverse("accounts:profile-edit")})
+    if user.is_site_staff:
+        links.append({"label": "Site profile", "url": reverse("accounts:site-edit")})
+    if user.is_coordinator:
+        links.append({"label": "School and programs", "url": reverse("accounts:school-edit")})
+    if user.is_site_staff or user.is_coordinator:
+        links.append({"label": "People and invitations", "url": reverse("accounts:invitation-list")})
+    return links
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
     items = _NAV.get(role, []) if role is not None else _PUBLIC_NAV
-    return {"nav_links": _links(items, request.path)}
+    context = {"nav_links": _links(items, request.path)}
+    if role is not None:
+        context["account_links"] = _account_links(user)
+    return context
