@@ -6,6 +6,8 @@ from accounts.models import Role
 _NAV = {
     "": [],
     Role.STUDENT: [
+        ("Browse openings", "placements:posting-list"),
+        ("Saved", "placements:saved-postings"),
         ("Profile", "accounts:profile-edit"),
     ],
     Role.SITE_STAFF: [
@@ -22,10 +24,13 @@ _NAV = {
         ("Agreements", "placements:agreement-list"),
         ("School", "accounts:school-edit"),
         ("People", "accounts:invitation-list"),
+        ("Openings", "placements:posting-list"),
     ],
     Role.PLATFORM_STAFF: [],
 }
-_PUBLIC_NAV: list[tuple[str, str]] = []
+_PUBLIC_NAV: list[tuple[str, str]] = [
+    ("Browse openings", "placements:posting-list"),
+]
 
 
 def _links(items, path):

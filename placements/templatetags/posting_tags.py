@@ -1,0 +1,84 @@
+"""Template filters for the student-facing posting pages: dates, lengths and pay in words."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@register.filter
+def closes_words(deadline: dt.date | None) -> str:
+    """“closes today”, “closes tomorrow”, “closes in 3 days”, “closes in 5 weeks”,
+    “closed 2 days ago”. Applications are accepted through the deadline day itself."""
+    if deadline is None:
+        return ""
+    days = (deadline - timezone.localdate()).days
+    if days < 0:
+        return f"closed {_plural(-days, 'day')} ago" if days > -60 else f"closed on {deadline:%b %-d, %Y}"
+    if days == 0:
+        return "closes today"
+    if days == 1:
+        return "closes tomorrow"
+    if days < 21:
+        return f"closes in {days} days"
+    if days < 63:
+        return f"closes in {days // 7} weeks"
+    return f"closes in {round(days / 30.4)} months"
+
+
+@register.filter
+def closes_soon(deadline: dt.date | None) -> bool:
+    """True when the deadline is within a week (the card highlights it)."""
+    return deadline is not None and 0 <= (deadline - timezone.localdate()).days <= 7
+
+
+@register.filter
+def duration_words(posting) -> str:
+    """The length of a placement: “6 weeks”, “3 months”."""
+    days = (posting.end_date - posting.start_date).days
+    if days < 14:
+        return _plural(max(days, 1), "day")
+    if days < 63:
+        return _plural(round(days / 7), "week")
+    return _plural(round(days / 30.4), "month")
+
+
+@register.filter
+def pay_words(posting) -> str:
+    """“Unpaid”, “Paid”, or “$18 per hour” / “$1,200 for the placement”."""
+    if not posting.is_paid:
+        return "Unpaid"
+    amount = posting.stipend_amount
+    if amount is None:
+        return "Paid"
+    amount = Decimal(amount)
+    text = intcomma(int(amount)) if amount == amount.to_integral() else intcomma(f"{amount:.2f}")
+    period = posting.get_stipend_period_display() if posting.stipend_period else ""
+    return f"${text} {period}".strip()
+
+
+@register.filter
+def slots_words(posting) -> str:
+    """“2 of 3 places left”, “1 place”, “Full”."""
+    left = getattr(posting, "slots_left", None)
+    if left is None:
+        return _plural(posting.slots, "place")
+    if left <= 0:
+        return "All places taken"
+    if left == posting.slots:
+        return _plural(posting.slots, "place")
+    return f"{left} of {posting.slots} places left"
+
+
+@register.filter
+def elided_pages(paginator, number):
+    """Page numbers around `number` with ellipses: 1 … 4 5 6 … 20."""
+    return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
