@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from placements.forms import PostingCloseForm, PostingForm
 from placements.models import Posting
 from placements.permissions import can_manage_postings, get_posting_for, posting_permissions
-from placements.selectors.postings import posting_for_page, site_open_postings
+from placements.selectors.postings import posting_for_page
 from placements.selectors.postings_manage import (
     MANAGE_FILTERS,
     manage_filter_key,
@@ -28,7 +28,6 @@ from placements.services import postings as services
 from placements.services.postings import PostingRefused
 
 PER_PAGE = 25
-PREVIEW_OTHERS = 5  # as many of the site's other postings as the student page shows
 
 
 def _site_of_manager(user):
@@ -138,22 +137,20 @@ def _publish_and_redirect(request, posting: Posting, *, saved: str):
 @require_GET
 @login_required
 def posting_preview(request, pk):
-    """The posting exactly as students see it (the student-facing posting page, with
-    `is_preview`), for its site's staff, in any status."""
+    """The posting as students see it (posting_preview.html extends the student-facing
+    posting_detail.html, with `is_preview`), plus the site's bar of actions; any status."""
     posting = get_posting_for(request.user, pk, write=True)
     perms = posting_permissions(request.user, posting)
-    posting = posting_for_page(posting=posting, user=request.user)
-    others = site_open_postings(site=posting.site, exclude_id=posting.pk, limit=PREVIEW_OTHERS + 1, user=request.user)
     context = {
-        "posting": posting,
-        "other_postings": others[:PREVIEW_OTHERS],
-        "more_other_postings": len(others) > PREVIEW_OTHERS,
+        "posting": posting_for_page(posting=posting, user=request.user),
+        "other_postings": [],  # the preview leaves out the site's other openings
+        "more_other_postings": False,
         "can_save": False,
         "is_preview": True,
         "manage_perms": perms,
         **perms,
     }
-    return render(request, "placements/posting_detail.html", context)
+    return render(request, "placements/posting_preview.html", context)
 
 
 @require_POST

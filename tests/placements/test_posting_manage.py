@@ -387,3 +387,32 @@ def test_status_moves_need_post(client_for, site_staff, site):
     client = client_for(site_staff)
     assert client.get(_url("posting-publish", posting)).status_code == 405
     assert client.get(_url("posting-duplicate", posting)).status_code == 405
+
+
+# --- Preview --------------------------------------------------------------------------
+def test_preview_of_a_draft_shows_the_student_page_and_the_sites_actions(client_for, site_staff, site):
+    posting = f.PostingFactory(site=site, title="Draft ICU externship", status=Posting.Status.DRAFT, published_at=None)
+    response = client_for(site_staff).get(_url("posting-preview", posting))
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["is_preview"] is True
+    assert "Draft ICU externship" in html and "What you will do" in html
+    assert "A draft: students cannot see it yet." in html
+    assert _url("posting-publish", posting) in html and _url("posting-edit", posting) in html
+    assert _url("posting-close", posting) not in html
+
+
+def test_preview_of_an_open_posting_offers_close_and_the_public_page(client_for, site_staff, site):
+    posting = f.PostingFactory(site=site)
+    html = client_for(site_staff).get(_url("posting-preview", posting)).content.decode()
+    assert "Open: students can find it and apply." in html
+    assert _url("posting-close", posting) in html
+    assert reverse("placements:posting-detail", args=[posting.pk]) in html
+    assert _url("posting-publish", posting) not in html
+
+
+def test_preview_of_an_archived_posting_offers_only_duplicate(client_for, site_staff, site):
+    posting = f.PostingFactory(site=site, status=Posting.Status.ARCHIVED)
+    html = client_for(site_staff).get(_url("posting-preview", posting)).content.decode()
+    assert _url("posting-duplicate", posting) in html
+    for name in ("posting-edit", "posting-publish", "posting-close", "posting-archive"):
+        assert _url(name, posting) not in html
