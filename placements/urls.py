@@ -21,6 +21,20 @@ urlpatterns += [
     path("saved/searches/<int:pk>/delete/", _postings.saved_search_delete_view, name="saved-search-delete"),
 ]
 
+# --- ... postings, manage (site staff: their site's postings and every status move) ----
+from placements.views import posting_manage as _posting_manage  # noqa: E402
+
+urlpatterns += [
+    path("manage/postings/", _posting_manage.posting_manage_list, name="posting-manage-list"),
+    path("manage/postings/new/", _posting_manage.posting_create, name="posting-create"),
+    path("manage/postings/<int:pk>/edit/", _posting_manage.posting_edit, name="posting-edit"),
+    path("manage/postings/<int:pk>/preview/", _posting_manage.posting_preview, name="posting-preview"),
+    path("manage/postings/<int:pk>/publish/", _posting_manage.posting_publish, name="posting-publish"),
+    path("manage/postings/<int:pk>/close/", _posting_manage.posting_close, name="posting-close"),
+    path("manage/postings/<int:pk>/archive/", _posting_manage.posting_archive, name="posting-archive"),
+    path("manage/postings/<int:pk>/duplicate/", _posting_manage.posting_duplicate, name="posting-duplicate"),
+]
+
 # --- Applications, offers, approvals, agreements --------------------------------------
 urlpatterns += []
 
