@@ -111,5 +111,95 @@ def get_public_site_for(user, slug):
 # --- Applications ---------------------------------------------------------------------
 
 # --- Affiliation agreements -----------------------------------------------------------
+# Agreements are seen by the coordinators of their school (who write them) and the staff
+# of their site (read-only). Everyone else gets 404, for the lists too. The coordinator's
+# approval loader lives here as well: approval rests on the agreements.
+def can_manage_agreements(user) -> bool:
+    """A school's coordinators record and change their school's agreements."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_coordinator and user.school_id)
+
+
+def can_view_agreements(user) -> bool:
+    """Coordinators (their school's agreements) and site staff (their site's)."""
+    if can_manage_agreements(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and user.is_site_staff and user.site_id)
+
+
+def get_agreement_for(user, pk, *, write: bool = False):
+    """The agreement `pk` as `user` may see it: Http404 unless they are a coordinator of
+    its school or staff of its site; with write=True, PermissionDenied for the site's
+    staff (they read, the school writes)."""
+    from placements.models import AffiliationAgreement
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No agreement found.") from None
+    agreement = AffiliationAgreement.objects.select_related("school", "site", "created_by").filter(pk=pk).first()
+    if agreement is None or not getattr(user, "is_authenticated", False):
+        raise Http404("No agreement found.")
+    if user.is_coordinator and user.school_id and user.school_id == agreement.school_id:
+        return agreement
+    if user.is_site_staff and user.site_id and user.site_id == agreement.site_id:
+        if write:
+            raise PermissionDenied("Only the school's coordinators can change this agreement.")
+        return agreement
+    raise Http404("No agreement found.")
+
+
+def agreement_permissions(user, agreement) -> dict[str, bool]:
+    """Booleans for templates: what `user` (who can see `agreement`) may do with it."""
+    from placements.models import AffiliationAgreement
+
+    owner = can_manage_agreements(user) and user.school_id == agreement.school_id
+    open_ = agreement.status != AffiliationAgreement.Status.TERMINATED
+    return {
+        "can_edit": owner and open_,
+        "can_terminate": owner and open_,
+        "can_download": bool(agreement.document),
+    }
+
+
+def get_application_for_decision(user, pk):
+    """An application as its student's school coordinator decides on it (approve, deny,
+    cancel): Http404 when `user` may not see it, PermissionDenied when they see it (the
+    student, the site's staff, the mentor) but the decision is not theirs."""
+    from placements.models import Application
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No application found.") from None
+    application = (
+        Application.objects.select_related(
+            "student__school",
+            "student__student_profile__program",
+            "posting__site",
+            "posting__discipline",
+            "posting__mentor",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not can_see_application(user, application):
+        raise Http404("No application found.")
+    if not (user.is_coordinator and user.school_id == application.student.school_id):
+        raise PermissionDenied("Only the student's school coordinator decides on placements.")
+    return application
+
+
+def decision_permissions(user, application) -> dict[str, bool]:
+    """Booleans for the approval page."""
+    from placements.models import Application
+
+    S = Application.Status
+    coordinator = user.is_coordinator and user.school_id == application.student.school_id
+    return {
+        "can_approve": coordinator and _move_allowed(user, application, S.APPROVED),
+        "can_deny": coordinator and _move_allowed(user, application, S.DENIED),
+        "can_cancel": coordinator and _move_allowed(user, application, S.CANCELLED),
+    }
+
 
 # --- Notifications --------------------------------------------------------------------

@@ -38,5 +38,27 @@ urlpatterns += [
 # --- Applications, offers, approvals, agreements --------------------------------------
 urlpatterns += []
 
+# --- ... agreements / approvals / dashboard (sub-block: affiliation agreements, the
+# coordinator's approval queue and decisions, the placements export) -------------------
+from placements.views import agreements as _agreements  # noqa: E402
+from placements.views import approvals as _approvals  # noqa: E402
+from placements.views import dashboard as _dashboard  # noqa: E402
+
+urlpatterns += [
+    path("agreements/", _agreements.agreement_list, name="agreement-list"),
+    path("agreements/new/", _agreements.agreement_create_view, name="agreement-create"),
+    path("agreements/sites/", _agreements.agreement_site_options, name="agreement-site-options"),
+    path("agreements/<int:pk>/", _agreements.agreement_detail_view, name="agreement-detail"),
+    path("agreements/<int:pk>/edit/", _agreements.agreement_edit, name="agreement-edit"),
+    path("agreements/<int:pk>/terminate/", _agreements.agreement_terminate_view, name="agreement-terminate"),
+    path("agreements/<int:pk>/document/", _agreements.agreement_document, name="agreement-document"),
+    path("approvals/", _approvals.approval_queue, name="approval-queue"),
+    path("approvals/<int:pk>/", _approvals.approval_detail, name="approval-detail"),
+    path("approvals/<int:pk>/approve/", _approvals.application_approve, name="application-approve"),
+    path("approvals/<int:pk>/deny/", _approvals.application_deny, name="application-deny"),
+    path("approvals/<int:pk>/cancel/", _approvals.application_cancel, name="application-cancel"),
+    path("placements/export.csv", _dashboard.placements_export, name="placements-export"),
+]
+
 # --- Notifications --------------------------------------------------------------------
 urlpatterns += []
