@@ -18,6 +18,7 @@ from placements.services.search import posting_search_refresh
 
 def seed(*, stdout) -> None:
     _seed_postings(stdout=stdout)
+    _seed_agreements(stdout=stdout)
 
 
 # --- Postings -------------------------------------------------------------------------
@@ -435,3 +436,96 @@ def _seed_postings(*, stdout) -> None:
         posting_search_refresh(posting_ids=refreshed)
     total = Posting.objects.count()
     stdout.write(f"  postings: {created} created, {total} in all")
+
+
+# --- Affiliation agreements -----------------------------------------------------------
+# (school, site, days from today to start, to end, status, discipline slugs, notes).
+# Riverside has a long agreement with Mercy General (the demo site), one that expires
+# soon, one expired, one pending; Lakeside shares Mercy General, so its staff see two.
+_DEMO_AGREEMENTS = [
+    (
+        "Riverside College of Health",
+        "Mercy General Hospital",
+        -400,
+        730,
+        "active",
+        ["nursing", "physical-therapy", "pharmacy", "medical-administration"],
+        "Master affiliation agreement, renewed every three years. Students bring their school ID badge on day one.",
+    ),
+    (
+        "Riverside College of Health",
+        "Riverbend Children’s Hospital",
+        -340,
+        25,
+        "active",
+        ["nursing"],
+        "Paediatric rotations only. Renewal sent to the hospital's legal team.",
+    ),
+    (
+        "Riverside College of Health",
+        "Liberty Rehabilitation Hospital",
+        -750,
+        -20,
+        "active",
+        ["physical-therapy"],
+        "Expired: waiting for the site to countersign the renewal.",
+    ),
+    (
+        "Riverside College of Health",
+        "Lakeshore Medical Center",
+        30,
+        1125,
+        "pending",
+        ["nursing", "pharmacy"],
+        "Draft agreed; signatures pending.",
+    ),
+    (
+        "Riverside College of Health",
+        "Keystone Hospital Pharmacy Services",
+        -100,
+        630,
+        "active",
+        ["pharmacy"],
+        "",
+    ),
+    (
+        "Lakeside University School of Health Sciences",
+        "Mercy General Hospital",
+        -200,
+        900,
+        "active",
+        ["medicine", "nursing"],
+        "",
+    ),
+]
+
+
+def _seed_agreements(*, stdout) -> None:
+    from accounts.models import School
+    from placements.models import AffiliationAgreement
+
+    today = timezone.localdate()
+    created = 0
+    with transaction.atomic():
+        for school_name, site_name, start, end, status, slugs, notes in _DEMO_AGREEMENTS:
+            school = School.objects.filter(name=school_name).first()
+            site = Site.objects.filter(name=site_name).first()
+            if school is None or site is None:
+                continue
+            # One demo agreement per school and site: a second run finds it and adds nothing.
+            if AffiliationAgreement.objects.filter(school=school, site=site).exists():
+                continue
+            coordinator = User.objects.filter(role=Role.COORDINATOR, school=school).order_by("pk").first()
+            agreement = AffiliationAgreement.objects.create(
+                school=school,
+                site=site,
+                start_date=today + dt.timedelta(days=start),
+                end_date=today + dt.timedelta(days=end),
+                status=status,
+                notes=notes,
+                created_by=coordinator,
+            )
+            agreement.disciplines.set(Discipline.objects.filter(slug__in=slugs))
+            created += 1
+    total = AffiliationAgreement.objects.count()
+    stdout.write(f"  agreements: {created} created, {total} in all")
