@@ -21,7 +21,7 @@ def deadline_words(deadline: dt.date | None) -> str:
         return ""
     days = (deadline - timezone.localdate()).days
     if days < 0:
-        return f"deadline passed {_days(-days)} ago"
+        return f"closed {_days(-days)} ago"
     if days == 0:
         return "closes today"
     if days == 1:

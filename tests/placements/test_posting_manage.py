@@ -404,7 +404,7 @@ def test_preview_of_a_draft_shows_the_student_page_and_the_sites_actions(client_
 def test_preview_of_an_open_posting_offers_close_and_the_public_page(client_for, site_staff, site):
     posting = f.PostingFactory(site=site)
     html = client_for(site_staff).get(_url("posting-preview", posting)).content.decode()
-    assert "Open: students can find it and apply." in html
+    assert "Open: students can find it and apply; it closes in 21 days." in html
     assert _url("posting-close", posting) in html
     assert reverse("placements:posting-detail", args=[posting.pk]) in html
     assert _url("posting-publish", posting) not in html
@@ -416,3 +416,19 @@ def test_preview_of_an_archived_posting_offers_only_duplicate(client_for, site_s
     assert _url("posting-duplicate", posting) in html
     for name in ("posting-edit", "posting-publish", "posting-close", "posting-archive"):
         assert _url(name, posting) not in html
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        (-3, "closed 3 days ago"),
+        (0, "closes today"),
+        (1, "closes tomorrow"),
+        (5, "closes in 5 days"),
+        (91, "closes in 3 months"),
+    ],
+)
+def test_deadline_in_words(days, words):
+    from placements.templatetags.posting_manage_tags import deadline_words
+
+    assert deadline_words(timezone.localdate() + dt.timedelta(days=days)) == words
