@@ -68,4 +68,20 @@ def navigation(request):
     context = {"nav_links": _links(items, request.path)}
     if role is not None:
         context["account_links"] = _account_links(user)
+        context["nav_links"].append(_notifications_link(user, request.path))
     return context
+
+
+def _notifications_link(user, path):
+    """Every signed-in role's "Notifications" link, its badge the unread count (one
+    COUNT on a partial index)."""
+    from placements.selectors.notifications import notifications_unread_count
+
+    url = reverse("placements:notification-list")
+    unread = notifications_unread_count(user)
+    return {
+        "label": "Notifications",
+        "url": url,
+        "active": path.startswith(url),
+        "badge": ("99+" if unread > 99 else unread) or None,
+    }

@@ -13,3 +13,35 @@ CELERY_BEAT_SCHEDULE["postings-close-expired"] = {
     "task": "placements.tasks.postings_close_expired_task",
     "schedule": 15 * 60,
 }
+
+# --- Notifications --------------------------------------------------------------------
+# Each scan writes a notification at most once (unique key per recipient, kind, object
+# and window), so running one twice, late or overlapping adds nothing.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["notifications-outbox-sweep"] = {
+    # Status changes whose dispatch task died with its worker, emails pending too long.
+    "task": "placements.tasks.notifications_outbox_sweep_task",
+    "schedule": 60,
+}
+CELERY_BEAT_SCHEDULE["notifications-application-deadlines"] = {
+    "task": "placements.tasks.application_deadline_scan_task",
+    "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["notifications-offer-deadlines"] = {
+    "task": "placements.tasks.offer_deadline_scan_task",
+    "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["notifications-approval-reminders"] = {
+    "task": "placements.tasks.approval_reminder_scan_task",
+    "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["notifications-agreements-expiring"] = {
+    "task": "placements.tasks.agreement_expiry_scan_task",
+    "schedule": 6 * 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    # 12:00 UTC: morning across the United States.
+    "task": "placements.tasks.notification_digests_enqueue_task",
+    "schedule": crontab(hour=12, minute=0),
+}

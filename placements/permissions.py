@@ -203,3 +203,12 @@ def decision_permissions(user, application) -> dict[str, bool]:
 
 
 # --- Notifications --------------------------------------------------------------------
+from placements.models import Notification  # noqa: E402
+
+
+def get_notification_for(user, pk) -> Notification:
+    """The notification `pk` if it is addressed to `user`; Http404 for anyone else's,
+    exactly as for a missing one (notifications name students and their applications)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No notification found.")
+    return get_object_or_404(Notification, pk=pk, recipient=user)

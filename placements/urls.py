@@ -61,4 +61,17 @@ urlpatterns += [
 ]
 
 # --- Notifications --------------------------------------------------------------------
-urlpatterns += []
+from placements.views import notifications as _notifications  # noqa: E402
+
+urlpatterns += [
+    path("notifications/", _notifications.notification_list, name="notification-list"),
+    path("notifications/read-all/", _notifications.notification_read_all, name="notification-read-all"),
+    path("notifications/preferences/", _notifications.notification_preferences, name="notification-preferences"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        _notifications.notification_unsubscribe_view,
+        name="notification-unsubscribe",
+    ),
+    path("notifications/<int:pk>/", _notifications.notification_open, name="notification-open"),
+    path("notifications/<int:pk>/read/", _notifications.notification_read, name="notification-read"),
+]
