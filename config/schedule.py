@@ -45,3 +45,12 @@ CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
     "task": "placements.tasks.notification_digests_enqueue_task",
     "schedule": crontab(hour=12, minute=0),
 }
+
+# --- Applications ---------------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["applications-expire-offers"] = {
+    # Offers not answered by their response deadline become "expired" and free their
+    # slot. Each move expects "offered" under a row lock, so a repeated or overlapping
+    # run (or an answer arriving at the same moment) is harmless.
+    "task": "placements.tasks.applications_expire_offers_task",
+    "schedule": 5 * 60,
+}

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from placements.models import POSTING_EDITABLE, POSTING_MOVES, POSTING_PUBLIC, Posting
+from placements.models import POSTING_EDITABLE, POSTING_MOVES, POSTING_PUBLIC, SYSTEM, TRANSITIONS, Application, Posting
 
 
 # --- Postings (and saved postings / searches) -----------------------------------------
@@ -109,6 +109,125 @@ def get_public_site_for(user, slug):
 
 
 # --- Applications ---------------------------------------------------------------------
+# Statuses in which the posting's mentor sees the application: the placement is real.
+_MENTOR_SEES = frozenset({Application.Status.APPROVED, Application.Status.COMPLETED})
+
+
+def application_apply_refusal(user, posting: Posting, *, today=None) -> str | None:
+    """Why `user` cannot apply to `posting` now (a sentence for them), or None when they can.
+    The resume is checked by the service: it may come with the application."""
+    if not getattr(user, "is_authenticated", False) or not user.is_student:
+        return "Only students can apply to postings."
+    if user.school_id is None:
+        return "Your account is not linked to a school yet, so you cannot apply."
+    if not user.school.verified:
+        return (
+            f"{user.school.name} is still waiting for verification by Practicum staff; "
+            "you can apply once it is verified."
+        )
+    if posting.status != Posting.Status.PUBLISHED:
+        return "This posting is closed and no longer takes applications."
+    if posting.application_deadline < (today or timezone.localdate()):
+        return "The application deadline for this posting has passed."
+    return None
+
+
+def can_see_application(user, application: Application) -> bool:
+    """The student who applied; the staff of the posting's site; the coordinators of the
+    student's school; the posting's mentor once the placement is approved."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_student:
+        return application.student_id == user.pk
+    if user.is_site_staff:
+        return user.site_id is not None and application.posting.site_id == user.site_id
+    if user.is_coordinator:
+        return user.school_id is not None and application.student.school_id == user.school_id
+    if user.is_mentor:
+        return application.posting.mentor_id == user.pk and application.status in _MENTOR_SEES
+    return False
+
+
+def get_application_for(user, pk, *, write: bool = False, role: str | None = None) -> Application:
+    """The application `pk` as `user` may see it, or Http404 (exactly as for a missing one).
+
+    With write=True, PermissionDenied unless `user` is a party who acts on applications
+    (the student who applied, the site's staff, the school's coordinator); `role` narrows
+    that to one role (the view's action belongs to it). Whether the move is allowed in the
+    application's current status is the transition's decision, not the loader's.
+    """
+    from placements.selectors.applications import application_queryset
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No application found.") from None
+    application = application_queryset().filter(pk=pk).first()
+    if application is None or not can_see_application(user, application):
+        raise Http404("No application found.")
+    if write:
+        acting = {"student", "site_staff", "coordinator"}
+        if user.role not in acting or (role is not None and user.role != role):
+            raise PermissionDenied(_ONLY.get(role, "You can see this application but cannot change it."))
+    return application
+
+
+_ONLY = {
+    "student": "Only the student who applied can do this.",
+    "site_staff": "Only the staff of the posting's site can do this.",
+    "coordinator": "Only the student's school coordinator can do this.",
+}
+
+
+def get_posting_applicants_for(user, posting_pk) -> Posting:
+    """The posting whose applicants `user` reviews: its site's staff only. Mentors of that
+    site see the posting but not its applicants (403); everyone else gets 404."""
+    posting = get_object_or_404(Posting.objects.select_related("site"), pk=posting_pk)
+    if getattr(user, "is_authenticated", False) and user.site_id == posting.site_id:
+        if user.is_site_staff:
+            return posting
+        raise PermissionDenied("Only the site's staff review applicants.")
+    raise Http404("No posting found.")
+
+
+def get_posting_to_apply(user, posting_pk) -> Posting:
+    """The posting a student applies to: 404 when `user` may not see it; 403 for anyone
+    who is not a student (they may see the posting, but only students apply)."""
+    posting = get_posting_for(user, posting_pk)
+    if not user.is_student:
+        raise PermissionDenied("Only students can apply to postings.")
+    return posting
+
+
+def _move_allowed(user, application: Application, to_status: str) -> bool:
+    allowed = TRANSITIONS.get((application.status, to_status))
+    return allowed is not None and user.role in allowed and SYSTEM not in allowed
+
+
+def application_permissions(user, application: Application, *, now=None) -> dict[str, bool]:
+    """Booleans for templates: what `user` (who can see `application`) may do with it now."""
+    S = Application.Status
+    now = now or timezone.now()
+    is_student = user.is_student and application.student_id == user.pk
+    is_site = user.is_site_staff and application.posting.site_id == user.site_id
+    offer_open = application.offer_expires_at is not None and application.offer_expires_at > now
+    return {
+        "is_student": is_student,
+        "is_site": is_site,
+        "can_withdraw": is_student and _move_allowed(user, application, S.WITHDRAWN),
+        "can_accept": is_student and _move_allowed(user, application, S.ACCEPTED) and offer_open,
+        "can_decline": is_student and _move_allowed(user, application, S.DECLINED) and offer_open,
+        "offer_lapsed": application.status == S.OFFERED and not offer_open,
+        "can_review": is_site and _move_allowed(user, application, S.UNDER_REVIEW),
+        "can_shortlist": is_site and _move_allowed(user, application, S.SHORTLISTED),
+        "can_reject": is_site and _move_allowed(user, application, S.REJECTED),
+        "can_offer": is_site and _move_allowed(user, application, S.OFFERED),
+        "can_see_notes": is_site,
+        "can_add_note": is_site,
+        "can_download_resume": bool(application.resume),
+        "can_see_profile": not is_student,
+    }
+
 
 # --- Affiliation agreements -----------------------------------------------------------
 # Agreements are seen by the coordinators of their school (who write them) and the staff

@@ -135,3 +135,11 @@ def notifications_outbox_sweep_task(self) -> dict:
     from placements.services.notifications import notifications_outbox_sweep
 
     return notifications_outbox_sweep()
+
+
+@shared_task(bind=True, max_retries=3, retry_backoff=True, retry_jitter=True)
+def applications_expire_offers_task(self) -> int:
+    """Periodic: expire offers whose response deadline has passed (safe to run twice)."""
+    from placements.services.applications import applications_expire_offers
+
+    return applications_expire_offers()

@@ -36,7 +36,34 @@ urlpatterns += [
 ]
 
 # --- Applications, offers, approvals, agreements --------------------------------------
-urlpatterns += []
+# (sub-block: apply, the student's list, the application page, review, offers, answers)
+from placements.views import applications as _applications  # noqa: E402
+
+urlpatterns += [
+    path("postings/<int:posting_pk>/apply/", _applications.application_create, name="application-create"),
+    path("postings/<int:posting_pk>/applicants/", _applications.posting_applicants, name="posting-applicants"),
+    path(
+        "postings/<int:posting_pk>/applicants/bulk/",
+        _applications.posting_applicants_bulk,
+        name="posting-applicants-bulk",
+    ),
+    path(
+        "postings/<int:posting_pk>/applicants/reject-remaining/",
+        _applications.posting_applicants_reject_remaining,
+        name="posting-applicants-reject-remaining",
+    ),
+    path("applications/", _applications.application_list_student, name="application-list-student"),
+    path("applications/<int:pk>/", _applications.application_detail, name="application-detail"),
+    path("applications/<int:pk>/resume/", _applications.application_resume, name="application-resume"),
+    path("applications/<int:pk>/withdraw/", _applications.application_withdraw, name="application-withdraw"),
+    path("applications/<int:pk>/accept/", _applications.application_accept, name="application-accept"),
+    path("applications/<int:pk>/decline/", _applications.application_decline, name="application-decline"),
+    path("applications/<int:pk>/review/", _applications.application_review, name="application-review"),
+    path("applications/<int:pk>/shortlist/", _applications.application_shortlist, name="application-shortlist"),
+    path("applications/<int:pk>/reject/", _applications.application_reject, name="application-reject"),
+    path("applications/<int:pk>/offer/", _applications.application_offer, name="application-offer"),
+    path("applications/<int:pk>/notes/", _applications.application_note_create, name="application-note-create"),
+]
 
 # --- ... agreements / approvals / dashboard (sub-block: affiliation agreements, the
 # coordinator's approval queue and decisions, the placements export) -------------------
