@@ -425,3 +425,64 @@ def test_close_expired_twice_changes_nothing_the_second_time(site):
 def test_close_expired_task_is_on_the_beat_schedule(settings):
     entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("postings_close_expired_task")]
     assert entries and entries[0]["schedule"] <= 15 * 60
+
+
+# --- Concurrency (PostgreSQL: real row locks, separate connections) --------------------
+def _in_threads(*calls):
+    """Run the calls at the same instant, each on its own connection; return what each
+    returned or raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publishing_one_draft_from_many_tabs_at_once_publishes_it_once(site, site_staff):
+    posting = _draft(site)
+    with mock.patch("placements.tasks.posting_match_fanout_task.delay") as fanout:
+        results = _in_threads(
+            *[lambda: svc.posting_publish(posting=Posting.objects.get(pk=posting.pk), actor=site_staff)] * 4
+        )
+    refused = [r for r in results if isinstance(r, PostingRefused)]
+    assert len(refused) == 3, results
+    assert all("changed while you were looking" in str(r) for r in refused)
+    assert fanout.call_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_lowering_slots_while_an_offer_is_made_never_leaves_more_seats_than_slots(site, site_staff):
+    from placements.services.transitions import application_transition, seats_taken
+
+    for _ in range(5):
+        posting = _published(site, slots=2)
+        f.ApplicationFactory(posting=posting, status=Application.Status.OFFERED)
+        waiting = f.ApplicationFactory(posting=posting, status=Application.Status.SHORTLISTED)
+        _in_threads(
+            lambda posting=posting: svc.posting_update(posting=posting, actor=site_staff, data={"slots": 1}),
+            lambda waiting=waiting: application_transition(
+                application_id=waiting.pk, actor=site_staff, to_status=Application.Status.OFFERED
+            ),
+        )
+        posting.refresh_from_db()
+        assert seats_taken(posting.pk) <= posting.slots
