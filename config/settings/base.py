@@ -163,8 +163,19 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than any task may run, so a slow task is not handed to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Longer than any task may run, so a slow task is not handed to a second worker. A
+# message whose worker died unacknowledged (acks_late) is handed out again this long
+# after delivery; the worker tests shorten it through the environment.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for such messages (seconds between scans of the unacked set).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
+# The match fan-out writes this many notifications per INSERT ... SELECT (one commit each),
+# optionally resting between batches to spread a huge fan-out's load on the database.
+NOTIFY_FANOUT_BATCH_SIZE = env.int("NOTIFY_FANOUT_BATCH_SIZE", default=5000)
+NOTIFY_FANOUT_BATCH_PAUSE = env.float("NOTIFY_FANOUT_BATCH_PAUSE", default=0.0)
 CELERY_TIMEZONE = "UTC"
 # Every periodic schedule lives in config/schedule.py.
 from config.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401

@@ -6,8 +6,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Off in tests; tests about rate limits switch them on with override_settings.
 ACCOUNT_RATE_LIMITS = False
-# Eager unless a test is about the real worker (those start one themselves).
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager unless a test is about the real worker (those start one themselves, and that
+# worker process runs with CELERY_REAL_WORKER=1 so what it enqueues goes to Redis too).
+CELERY_TASK_ALWAYS_EAGER = not env.bool("CELERY_REAL_WORKER", default=False)
 CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-media"
