@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -85,7 +85,9 @@ def worker(tmp_path, name, **env_extra):
     ]  # fmt: skip
     with open(log, "wb") as out:
         # Its own process group, so SIGKILL reaches the pool child as well as the parent.
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         _wait(lambda: b"ready." in log.read_bytes() or process.poll() is not None, 60, f"{name} to start")
         assert process.poll() is None, f"worker {name} exited:\n{log.read_text()[-3000:]}"
@@ -96,10 +98,8 @@ def worker(tmp_path, name, **env_extra):
 
 def kill(process):
     if process.poll() is None:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     process.wait(timeout=30)
 
 
@@ -164,9 +164,7 @@ def test_worker_receives_the_fanout_of_a_publish_and_a_rolled_back_publish_sends
     assert Notification.objects.count() == len(students)
 
 
-def test_worker_killed_mid_fanout_and_started_again_writes_each_notification_once(
-    tmp_path, real_celery, school, site
-):
+def test_worker_killed_mid_fanout_and_started_again_writes_each_notification_once(tmp_path, real_celery, school, site):
     from placements.tasks import posting_match_fanout_task
 
     students = _matching_students(600, school)
