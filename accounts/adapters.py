@@ -19,10 +19,7 @@ SESSION_INVITATION_KEY = "practicum_invitation"
 
 
 def remember_session_invitation(request, invitation) -> None:
-    from allauth.account.adapter import get_adapter
-
     request.session[SESSION_INVITATION_KEY] = invitation.token
-    get_adapter(request).stash_verified_email(request, invitation.email)
 
 
 def forget_session_invitation(request, token: str | None = None) -> None:
@@ -54,6 +51,19 @@ def consume_session_invitation(request, user) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_email_verified(self, request, email):
+        """The invited address counts as verified when the person signs up with it from
+        the invitation link: only its owner received the link. (Not allauth's stash,
+        which would add the invited address to an account signed up under another one.)"""
+        from accounts.selectors import invitation_by_token
+
+        token = request.session.get(SESSION_INVITATION_KEY) if request is not None else None
+        if token:
+            invitation = invitation_by_token(token)
+            if invitation is not None and invitation.is_usable and invitation.email.lower() == email.lower():
+                return True
+        return super().is_email_verified(request, email)
+
     def post_login(self, request, user, **kwargs):
         if consume_session_invitation(request, user):
             kwargs["redirect_url"] = reverse("accounts:profile-edit")
