@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -46,6 +47,8 @@ class SpecialtyAdmin(admin.ModelAdmin):
 # --- Organizations --------------------------------------------------------------------
 class _VerifyActions:
     """Verify / unverify actions for schools and sites (platform staff's job)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Verify the selected %(verbose_name_plural)s")
     def verify(self, request, queryset):

@@ -6,7 +6,15 @@ Each email is three templates under templates/emails/: `<name>_subject.txt`,
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """A text template without HTML escaping: "Casey & Co" must not become "Casey &amp; Co"
+    in a subject line or a plain-text body."""
+    template = engines["django"].get_template(name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def absolute_url(path: str) -> str:
@@ -27,15 +35,16 @@ def send_templated_email(
     """Render the three templates of `template` with `context` and send one message.
 
     The context always carries `site_url`; subjects get settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-    and are flattened to one line.
+    and are flattened to one line. Subject and text body are rendered without HTML
+    escaping (no `{% autoescape off %}` needed); the HTML body is escaped as usual.
     """
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
+    subject = _render_plain(f"emails/{template}_subject.txt", context)
     subject = " ".join(subject.split())
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     if prefix and not subject.startswith(prefix):
         subject = f"{prefix}{subject}"
-    text_body = render_to_string(f"emails/{template}_body.txt", context)
+    text_body = _render_plain(f"emails/{template}_body.txt", context)
     html_body = render_to_string(f"emails/{template}_body.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
