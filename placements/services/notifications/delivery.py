@@ -26,7 +26,7 @@ EmailStatus = Notification.EmailStatus
 Channel = NotificationPreference.Channel
 
 # Emails per task message: large fan-outs become a few hundred small messages.
-EMAIL_CHUNK = 200
+EMAIL_CHUNK = 500
 # Retry schedule of one failed email: 30 s, 1, 2, 4, 8 minutes (well inside the broker's
 # visibility timeout, so a waiting retry is never delivered twice).
 EMAIL_MAX_RETRIES = 5

@@ -12,26 +12,28 @@ A student hears about a posting when
   the posting's state (a student who names no state or no specialty relies on saved
   searches; telling them of every posting nationwide would be noise).
 
-The recipients are never loaded into Python: the database numbers them (a window
-function), and each batch of BATCH_SIZE students is one INSERT ... SELECT. So the query
+The recipients are never loaded into Python: the database evaluates the match once into
+a temporary table of student ids, numbers them (a window function) to cut batches, and
+each batch of NOTIFY_FANOUT_BATCH_SIZE students is one INSERT ... SELECT. So the query
 count grows with batches, not students, and each batch commits on its own: a worker
 killed half-way leaves whole batches behind, and the redelivered task skips them through
 the unique key and writes only the rest.
 """
 
 import time
+import uuid
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import DateField, Exists, F, IntegerField, OuterRef, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import DateField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Role, StudentProfile, User
 from placements.models import Notification, NotificationKind, Posting, SavedSearch
 
-from ._common import email_status_expression, insert_notifications
+from ._common import email_status_expression, insert_notifications, without_jit
 from .delivery import enqueue_emails
 
 K = NotificationKind
@@ -110,21 +112,13 @@ def students_matching(posting: Posting, *, using: str | None = None):
     )
 
 
-def _batch_bounds(students, batch_size: int) -> list[int]:
-    """The id of every batch_size-th student, in order: batch edges computed in SQL."""
-    numbered = (
-        students.order_by()
-        .annotate(_edge=F("pk"), _n=Window(RowNumber(), order_by=F("pk").asc()))
-        .values_list("_edge", "_n")
-    )
-    db = numbered.db
-    sql, params = numbered.query.get_compiler(using=db).as_sql()
-    quote = connections[db].ops.quote_name
-    pk, n = quote("_edge"), quote("_n")
+def _batch_bounds(table: str, batch_size: int, db: str) -> list[int]:
+    """The id of every batch_size-th matched student, in order (a window function)."""
     with connections[db].cursor() as cursor:
         cursor.execute(
-            f"SELECT numbered.{pk} FROM ({sql}) numbered WHERE numbered.{n} %% %s = 0 ORDER BY 1",
-            (*params, batch_size),
+            f"SELECT numbered.id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM {table}) numbered"
+            " WHERE numbered.n %% %s = 0 ORDER BY 1",
+            [batch_size],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -140,13 +134,30 @@ def posting_match_fanout(*, posting_id: int) -> int:
     posting = Posting.objects.select_related("site").filter(pk=posting_id, status=Posting.Status.PUBLISHED).first()
     if posting is None:
         return 0
-    students = students_matching(posting)
+    db = router.db_for_write(Notification)
+    connection = connections[db]
+    # The matching is evaluated once, into a temporary table of student ids (gone with
+    # the connection if the worker dies); the batches then only read slices of it.
+    table = connection.ops.quote_name(f"notify_fanout_{posting.pk}_{uuid.uuid4().hex[:12]}")
+    matching_sql, params = students_matching(posting, using=db).order_by().values("pk").query.sql_with_params()
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        without_jit(connection)
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} (id bigint PRIMARY KEY)")
+        cursor.execute(f"INSERT INTO {table} (id) {matching_sql}", params)
+    try:
+        return _write_batches(posting, table, db)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _write_batches(posting: Posting, table: str, db: str) -> int:
     now = timezone.now()
     body = (
         f"{posting.site.name} · {posting.city}, {posting.state} · {posting.get_kind_display()} · "
         f"apply by {date_format(posting.application_deadline, 'F j')}"
     )
-    rows = students.annotate(
+    rows = User.objects.using(db).annotate(
         n_recipient_id=F("pk"),
         n_kind=Value(K.POSTING_MATCH),
         n_object_id=Value(posting.pk, output_field=IntegerField()),
@@ -160,18 +171,22 @@ def posting_match_fanout(*, posting_id: int) -> int:
         n_email_last_error=Value(""),
         n_email_queued_at=Value(now),
     )
-    batch_size = _batch_size()
-    bounds = _batch_bounds(students, batch_size)
+    bounds = _batch_bounds(table, _batch_size(), db)
     edges = [None, *bounds, None]
     written = 0
     pause = _batch_pause()
     for index, (low, high) in enumerate(zip(edges, edges[1:], strict=False)):
-        batch = rows
+        where, params = [], []
         if low is not None:
-            batch = batch.filter(pk__gt=low)
+            where.append("id > %s")
+            params.append(low)
         if high is not None:
-            batch = batch.filter(pk__lte=high)
-        with transaction.atomic():
+            where.append("id <= %s")
+            params.append(high)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        batch = rows.filter(pk__in=RawSQL(f"SELECT id FROM {table}{clause}", params))
+        with transaction.atomic(using=db):
+            without_jit(connections[db])
             inserted = insert_notifications(batch)
             enqueue_emails(inserted.email_ids)
         written += inserted.count

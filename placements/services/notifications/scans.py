@@ -8,7 +8,7 @@ every quarter hour, adds nothing, and a deadline moved later earns a fresh remin
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
@@ -24,7 +24,7 @@ from placements.models import (
     SavedPosting,
 )
 
-from ._common import email_status_expression, insert_notifications
+from ._common import email_status_expression, insert_notifications, without_jit
 from .delivery import enqueue_emails, requeue_emails, stale_pending_email_ids
 
 K = NotificationKind
@@ -71,6 +71,7 @@ def _values(*, recipient, kind, object_id, window, title, body, due_on, now, use
 def _write(querysets) -> int:
     written = 0
     with transaction.atomic():
+        without_jit(connection)
         for queryset in querysets:
             inserted = insert_notifications(queryset)
             enqueue_emails(inserted.email_ids)
