@@ -74,6 +74,32 @@ def pytest_runtest_setup(item):
             pytest.fail("PRACTICUM_REQUIRE_SERVICES=1 but " + "; ".join(missing), pytrace=False)
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _shipped_taxonomy(request):
+    """Transactional tests (browser, concurrency, worker) flush the database after each
+    test, which also removes the taxonomy that a data migration ships; load it again."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from accounts.models import Discipline
+
+    if not Discipline.objects.exists():
+        import importlib
+
+        importlib.import_module("accounts.migrations.0002_taxonomy").load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _private_media(tmp_path, settings):
     """Each test stores uploads in its own folder."""
