@@ -34,4 +34,3 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'-' * width}  {'-' * 40}")
         for email, role in logins:
             self.stdout.write(f"  {email.ljust(width)}  {role}")
-        self.stdout.write(f"\nOpen {settings.SITE_URL}/ and log in.")
