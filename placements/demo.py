@@ -18,7 +18,9 @@ from placements.services.search import posting_search_refresh
 
 def seed(*, stdout) -> None:
     _seed_postings(stdout=stdout)
+    _seed_applications(stdout=stdout)
     _seed_agreements(stdout=stdout)
+    _seed_notifications(stdout=stdout)
 
 
 # --- Postings -------------------------------------------------------------------------
@@ -529,3 +531,217 @@ def _seed_agreements(*, stdout) -> None:
             created += 1
     total = AffiliationAgreement.objects.count()
     stdout.write(f"  agreements: {created} created, {total} in all")
+
+
+# --- Applications ---------------------------------------------------------------------
+# Demo students besides student@example.com (same password; not in the logins table).
+_DEMO_APPLICANTS = [
+    ("priya.patel@example.com", "Priya", "Patel", "Riverside College of Health", "BSN Nursing"),
+    ("jordan.kim@example.com", "Jordan", "Kim", "Riverside College of Health", "BSN Nursing"),
+    ("luis.ortega@example.com", "Luis", "Ortega", "Lakeside University School of Health Sciences", "BSN Nursing"),
+    ("amara.okafor@example.com", "Amara", "Okafor", "Lakeside University School of Health Sciences", "BSN Nursing"),
+]
+_SITE_STAFF_EMAIL = "site@example.com"
+# (student email, which open Mercy posting (0 = the one starting first), days ago applied,
+#  the moves after "submitted": (status, days ago, reason))
+_DEMO_APPLICATIONS = [
+    ("student@example.com", 0, 2, []),
+    ("student@example.com", 1, 9, [("under_review", 7, ""), ("offered", 1, "")]),
+    (
+        "student@example.com",
+        2,
+        12,
+        [("rejected", 6, "Thank you for applying. We chose students with telemetry experience this round.")],
+    ),
+    ("priya.patel@example.com", 0, 4, [("under_review", 1, "")]),
+    ("priya.patel@example.com", 1, 8, [("shortlisted", 3, "")]),
+    ("jordan.kim@example.com", 2, 14, [("shortlisted", 10, ""), ("offered", 6, ""), ("accepted", 3, "")]),
+    ("luis.ortega@example.com", 0, 3, [("shortlisted", 1, "")]),
+    ("luis.ortega@example.com", 1, 10, [("withdrawn", 5, "I accepted a placement closer to home.")]),
+    ("amara.okafor@example.com", 0, 1, []),
+    ("amara.okafor@example.com", 2, 15, [("offered", 12, ""), ("expired", 5, "")]),
+]
+
+
+def _demo_student(email, first, last, school_name, program_name) -> User | None:
+    from allauth.account.models import EmailAddress
+    from django.core.files.base import ContentFile
+
+    from accounts.demo import DEMO_PASSWORD, demo_resume_pdf
+    from accounts.models import Program, School, StudentProfile
+
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user
+    school = School.objects.filter(name=school_name).first()
+    program = Program.objects.filter(school=school, name=program_name).first()
+    if school is None or program is None:
+        return None
+    user = User.objects.create_user(
+        email, DEMO_PASSWORD, first_name=first, last_name=last, role=Role.STUDENT, school=school
+    )
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    profile = StudentProfile.objects.create(
+        user=user,
+        program=program,
+        discipline=program.discipline,
+        graduation_year=timezone.localdate().year + 1,
+        city=school.city,
+        state=school.state,
+        bio=f"Final-year {program.name} student at {school.name}, looking for hands-on acute care experience.",
+        skills="BLS certified\nVital signs and assessment\nPatient education",
+    )
+    profile.resume.save("resume.pdf", ContentFile(demo_resume_pdf(user.display_name)), save=False)
+    profile.resume_uploaded_at = timezone.now()
+    profile.save()
+    return user
+
+
+def _seed_applications(*, stdout) -> None:
+    """A handful of applications in every state at Mercy General's open postings, for
+    student@example.com and four other demo students; idempotent by (posting, student).
+
+    Written directly with back-dated event rows, not through application_transition: the
+    demo needs history (moves days ago) and must not send a burst of notification emails.
+    Every path is checked against TRANSITIONS and the slots, so the data is one the
+    services could have produced."""
+    from django.core.files.base import ContentFile
+
+    from accounts.demo import demo_resume_pdf
+    from placements.models import HOLDS_SEAT, TRANSITIONS, Application, ApplicationEvent
+    from placements.services.applications import offer_default_deadline
+
+    mercy = Site.objects.filter(name=DEMO_SITE_NAME).first()
+    staff = User.objects.filter(email=_SITE_STAFF_EMAIL).first()
+    today = timezone.localdate()
+    # The demo students study nursing: their applications go to Mercy's open nursing
+    # postings first (then any other open posting), earliest start first.
+    open_postings = Posting.objects.filter(
+        site=mercy, status=Posting.Status.PUBLISHED, application_deadline__gte=today
+    ).select_related("discipline")
+    postings = sorted(open_postings, key=lambda p: (p.discipline.slug != "nursing", p.start_date, p.pk))[:3]
+    if mercy is None or staff is None or len(postings) < 3:
+        stdout.write("  applications: Mercy General Hospital or its open postings are missing; skipped")
+        return
+    students = {u.email: u for u in User.objects.filter(email="student@example.com", role=Role.STUDENT)}
+    for row in _DEMO_APPLICANTS:
+        user = _demo_student(*row)
+        if user is not None:
+            students[user.email] = user
+
+    now = timezone.now()
+    created = 0
+    with transaction.atomic():
+        for email, index, applied_days, moves in _DEMO_APPLICATIONS:
+            student, posting = students.get(email), postings[index]
+            if student is None or Application.objects.filter(posting=posting, student=student).exists():
+                continue
+            final = moves[-1][0] if moves else Application.Status.SUBMITTED
+            path = [Application.Status.SUBMITTED] + [status for status, _days, _reason in moves]
+            assert all((a, b) in TRANSITIONS for a, b in zip(path, path[1:], strict=False)), path
+            seats = Application.objects.filter(posting=posting, status__in=HOLDS_SEAT).count()
+            if final in HOLDS_SEAT and seats >= posting.slots:
+                continue
+            submitted_at = now - dt.timedelta(days=applied_days, hours=index + 2)
+            application = Application(
+                posting=posting,
+                student=student,
+                status=final,
+                cover_letter=(
+                    f"Dear {mercy.name} team,\n\nI am applying for “{posting.title}”. Over the last two years I "
+                    "have worked as a nursing assistant and completed my medical-surgical rotations, and I want "
+                    "to build my skills in a busy unit with a preceptor who enjoys teaching.\n\n"
+                    f"Thank you for considering me,\n{student.display_name}"
+                ),
+                resume_name=f"{student.first_name}_{student.last_name}_resume.pdf",
+            )
+            application.resume.save("resume.pdf", ContentFile(demo_resume_pdf(student.display_name)), save=False)
+            if final == Application.Status.OFFERED:
+                application.offer_expires_at = offer_default_deadline(posting=posting, now=now - dt.timedelta(days=1))
+            if final == Application.Status.EXPIRED:
+                application.offer_expires_at = now - dt.timedelta(days=5)
+            if final == Application.Status.REJECTED:
+                application.decision_reason = moves[-1][2]
+            application.save()
+            events = [(None, Application.Status.SUBMITTED, submitted_at, student, "")]
+            previous = Application.Status.SUBMITTED
+            for status, days, reason in moves:
+                actor = {
+                    Application.Status.WITHDRAWN: student,
+                    Application.Status.ACCEPTED: student,
+                    Application.Status.DECLINED: student,
+                    Application.Status.EXPIRED: None,
+                }.get(status, staff)
+                events.append((previous, status, now - dt.timedelta(days=days, hours=index), actor, reason))
+                previous = status
+            for from_status, to_status, at, actor, reason in events:
+                event = ApplicationEvent.objects.create(
+                    application=application,
+                    actor=actor,
+                    from_status=from_status or "",
+                    to_status=to_status,
+                    reason=reason,
+                    dispatched_at=now,  # history: nobody is notified of it now
+                )
+                ApplicationEvent.objects.filter(pk=event.pk).update(created_at=at)
+            Application.objects.filter(pk=application.pk).update(
+                submitted_at=submitted_at, status_changed_at=events[-1][2]
+            )
+            created += 1
+    total = Application.objects.filter(posting__site=mercy).count()
+    stdout.write(f"  applications: {created} created, {total} at {mercy.name}")
+
+
+# --- Notifications --------------------------------------------------------------------
+DEMO_MATCHES = 4
+
+
+def _seed_notifications(*, stdout) -> None:
+    """What the demo logins find in their notification centre: what the demo's
+    application history told its people (the very texts the live dispatch writes, dated
+    at each event) and a few matches of open postings for student@example.com. In-app
+    only: the seed sends no email. Idempotent through the notifications' unique key."""
+    from placements.models import ApplicationEvent, Notification, NotificationKind
+    from placements.services.notifications.events import event_notifications
+    from placements.services.notifications.fanout import students_matching
+
+    now = timezone.now()
+    rows = []
+    events = ApplicationEvent.objects.select_related("application__posting__site", "application__student").order_by(
+        "-created_at", "-id"
+    )[:80]
+    for event in events:
+        for notification in event_notifications(event):
+            notification.created_at = event.created_at
+            notification.email_status = Notification.EmailStatus.SKIPPED
+            # What happened more than three days ago has been read.
+            if event.created_at < now - dt.timedelta(days=3):
+                notification.read_at = event.created_at + dt.timedelta(hours=5)
+            rows.append(notification)
+    student = User.objects.filter(email="student@example.com", role=Role.STUDENT).first()
+    if student is not None:
+        candidates = Posting.objects.filter(
+            status=Posting.Status.PUBLISHED, application_deadline__gte=timezone.localdate()
+        ).select_related("site")
+        matched = 0
+        for posting in candidates.order_by("-published_at", "-pk"):
+            if matched >= DEMO_MATCHES:
+                break
+            if not students_matching(posting).filter(pk=student.pk).exists():
+                continue
+            matched += 1
+            rows.append(
+                Notification(
+                    recipient=student,
+                    kind=NotificationKind.POSTING_MATCH,
+                    object_id=posting.pk,
+                    title=f"New posting for you: {posting.title}"[:300],
+                    body=f"{posting.site.name} · {posting.city}, {posting.state} · {posting.get_kind_display()}",
+                    due_on=posting.application_deadline,
+                    created_at=now - dt.timedelta(hours=2 + 7 * matched),
+                    email_status=Notification.EmailStatus.SKIPPED,
+                )
+            )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    total = Notification.objects.count()
+    stdout.write(f"  notifications: {total} in all (in-app only, no email sent)")

@@ -279,7 +279,7 @@ class ApplicationNoteForm(forms.Form):
         label="Add an internal note",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only your site's staff see notes; the student never does. Never enter patient information.",
+        help_text="Never enter patient information.",
         error_messages={"required": "Write something in the note first."},
     )
 

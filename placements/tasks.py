@@ -28,6 +28,7 @@ def postings_close_expired_task(self) -> int:
 
     return postings_close_expired()
 
+
 # --- Notifications --------------------------------------------------------------------
 @shared_task(bind=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True, retry_jitter=True)
 def notification_emails_send_task(self, notification_ids: list[int]) -> int:

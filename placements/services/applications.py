@@ -46,7 +46,7 @@ class ApplicationRefused(TransitionRefused):
 class AlreadyApplied(ApplicationRefused):
     def __init__(self, application: Application):
         self.application = application
-        when = date_format(timezone.localtime(application.submitted_at), "j F Y")
+        when = date_format(timezone.localtime(application.submitted_at), "F j, Y")
         super().__init__(f"You already applied on {when}.")
 
 
@@ -162,7 +162,7 @@ def offer_deadline_problem(*, posting: Posting, expires_at: dt.datetime, now: dt
         return "The response deadline must be in the future."
     start = offer_deadline_start_limit(posting)
     if expires_at >= start:
-        when = date_format(posting.start_date, "j F Y")
+        when = date_format(posting.start_date, "F j, Y")
         return f"The response deadline must be before the placement starts on {when}."
     return None
 
@@ -226,7 +226,7 @@ class BulkResult:
             label = S(status).label.lower()
             it = "it was" if count == 1 else "they were"
             is_ = "it is" if count == 1 else "they are"
-            why = f"because {it} {label} meanwhile" if stale else f"because {is_} {label}"
+            why = f"because {it} {label} meanwhile" if stale else f"because {is_} already {label}"
             parts.append(f"{count} skipped {why}")
         return ", ".join(parts) + "."
 
@@ -290,8 +290,8 @@ def applications_reject_remaining(*, posting: Posting, actor: User, reason: str)
 # --- The student's answer -------------------------------------------------------------
 def _date_span(start: dt.date, end: dt.date) -> str:
     if start.year == end.year:
-        return f"{date_format(start, 'j M')} – {date_format(end, 'j M Y')}"
-    return f"{date_format(start, 'j M Y')} – {date_format(end, 'j M Y')}"
+        return f"{date_format(start, 'M j')} – {date_format(end, 'M j, Y')}"
+    return f"{date_format(start, 'M j, Y')} – {date_format(end, 'M j, Y')}"
 
 
 def application_accept(*, application_id: int, student: User, expected_from: str | None = None) -> TransitionResult:
@@ -310,7 +310,7 @@ def application_accept(*, application_id: int, student: User, expected_from: str
         application = Application.objects.select_related("posting").get(pk=application_id)
         expires_at = application.offer_expires_at
         if application.status == S.OFFERED and expires_at is not None and expires_at <= timezone.now():
-            when = date_format(timezone.localtime(expires_at), "j F Y, P")
+            when = date_format(timezone.localtime(expires_at), "F j, Y, P")
             raise TransitionRefused(f"This offer expired on {when}: it can no longer be accepted.")
         posting = application.posting
         clash = (

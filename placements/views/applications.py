@@ -67,7 +67,7 @@ def _back(request, default: str) -> str:
 
 
 def _already_applied(request, application) -> None:
-    when = date_format(timezone.localtime(application.submitted_at), "j F Y")
+    when = date_format(timezone.localtime(application.submitted_at), "F j, Y")
     messages.warning(
         request,
         format_html(
@@ -362,7 +362,7 @@ def application_offer(request, pk):
     except TransitionRefused as exc:
         messages.error(request, str(exc))
     else:
-        when = date_format(timezone.localtime(result.application.offer_expires_at), "j F Y, P")
+        when = date_format(timezone.localtime(result.application.offer_expires_at), "F j, Y, P")
         messages.success(
             request, f"Offer sent to {application.student.display_name}. They have until {when} to answer."
         )
@@ -410,6 +410,11 @@ def _render_applicants(request, posting, *, status=200, bulk_form=None, remainin
         "seats": {"taken": taken, "slots": posting.slots, "free": max(posting.slots - taken, 0), "full": full},
         "undecided": undecided,
         "bulk_form": bulk_form or ApplicantsBulkForm(application_ids=[a.pk for a in applications]),
+        # A refused bulk action comes back with the person's choices still made.
+        "bulk_selected": set(bulk_form.data.getlist("applications")) if bulk_form is not None else set(),
+        "bulk_action": bulk_form.data.get("action", "") if bulk_form is not None else "",
+        "bulk_reason": bulk_form.data.get("reason", "") if bulk_form is not None else "",
+        "bulk_errors": _form_errors(bulk_form) if bulk_form is not None else "",
         "can_reject_remaining": full and undecided > 0,
         "remaining_form": remaining_form or RejectRemainingForm(),
         "now": timezone.now(),
@@ -433,8 +438,11 @@ def posting_applicants_bulk(request, posting_pk):
     form = ApplicantsBulkForm(request.POST, application_ids=ids)
     back = _back(request, _applicants_url(posting))
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(back)
+        if "applications" in form.errors and form.data.getlist("applications"):
+            # A selection that is not this posting's (a stale or forged page): start over.
+            messages.error(request, _form_errors(form))
+            return redirect(back)
+        return _render_applicants(request, posting, status=400, bulk_form=form)
     try:
         result = services.applications_bulk_move(
             posting=posting,

@@ -325,3 +325,27 @@ def test_integrity_errors_other_than_duplicates_are_not_swallowed(student, posti
     monkeypatch.setattr(Application, "save", broken_save)
     with pytest.raises(IntegrityError):
         services.application_submit(student=student, posting=posting, cover_letter="Hello")
+
+
+# --- The posting page's apply box -----------------------------------------------------
+def test_posting_page_apply_box_from_each_side(client_for, student, site_staff, coordinator, posting):
+    url = reverse("placements:posting-detail", args=[posting.pk])
+    apply_url = _apply_url(posting)
+    assert "Log in as a student to apply" in client_for(None).get(url).content.decode()
+    assert f'href="{apply_url}"' in client_for(student).get(url).content.decode()
+    applicants = reverse("placements:posting-applicants", args=[posting.pk])
+    assert f'href="{applicants}"' in client_for(site_staff).get(url).content.decode()
+    body = client_for(coordinator).get(url).content.decode()
+    assert "Only students apply to postings." in body and apply_url not in body
+
+    application = f.ApplicationFactory(student=student, posting=posting)
+    body = client_for(student).get(url).content.decode()
+    assert "You applied on" in body and f'href="{apply_url}"' not in body
+    assert reverse("placements:application-detail", args=[application.pk]) in body
+
+
+def test_posting_page_says_why_a_student_cannot_apply(client_for, student, posting, school):
+    school.verified = False
+    school.save()
+    body = client_for(student).get(reverse("placements:posting-detail", args=[posting.pk])).content.decode()
+    assert "waiting for verification" in body and _apply_url(posting) not in body

@@ -219,7 +219,7 @@ def test_overlapping_acceptance_is_refused_naming_the_first(student, site, other
     second = _placement(student, site, dt.date(year, 8, 1), dt.date(year, 9, 30), "ICU autumn")
     with pytest.raises(TransitionRefused) as exc:
         services.application_accept(application_id=second.pk, student=student, expected_from="offered")
-    assert "overlaps your accepted placement “Rehab summer” at Bayview Rehabilitation Centre, 1 Jun – 10 Aug" in str(
+    assert "overlaps your accepted placement “Rehab summer” at Bayview Rehabilitation Centre, Jun 1 – Aug 10" in str(
         exc.value
     )
     second.refresh_from_db()

@@ -249,17 +249,20 @@ def test_bulk_shortlist_skips_those_that_cannot_move(site_staff, posting):
     result = services.applications_bulk_move(
         posting=posting, actor=site_staff, to_status=S.SHORTLISTED, items=[(a.pk, "submitted"), (b.pk, "offered")]
     )
-    assert result.summary() == "1 shortlisted, 1 skipped because it is offered."
+    assert result.summary() == "1 shortlisted, 1 skipped because it is already offered."
 
 
-def test_bulk_reject_without_a_reason_changes_nothing(client_for, site_staff, posting):
-    a = f.ApplicationFactory(posting=posting)
+def test_bulk_reject_without_a_reason_changes_nothing_and_keeps_the_selection(client_for, site_staff, posting):
+    a, b = f.ApplicationFactory(posting=posting), f.ApplicationFactory(posting=posting)
     response = client_for(site_staff).post(
         reverse("placements:posting-applicants-bulk", args=[posting.pk]),
         {"action": "rejected", "applications": [a.pk], f"seen-{a.pk}": "submitted"},
-        follow=True,
     )
-    assert "Give the students a reason" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Give the students a reason" in body
+    assert f'id="sel-{a.pk}" checked' in body and f'id="sel-{b.pk}" checked' not in body
+    assert '<option value="rejected" selected>' in body
     a.refresh_from_db()
     assert a.status == S.SUBMITTED
 
@@ -281,8 +284,9 @@ def test_bulk_cannot_reach_another_postings_applications(client_for, site_staff,
 def test_bulk_with_nothing_selected_says_so(client_for, site_staff, posting):
     f.ApplicationFactory(posting=posting)
     response = client_for(site_staff).post(
-        reverse("placements:posting-applicants-bulk", args=[posting.pk]), {"action": "under_review"}, follow=True
+        reverse("placements:posting-applicants-bulk", args=[posting.pk]), {"action": "under_review"}
     )
+    assert response.status_code == 400
     assert "Select at least one application" in response.content.decode()
 
 
