@@ -7,6 +7,7 @@ _NAV = {
     "": [],
     Role.STUDENT: [
         ("Browse openings", "placements:posting-list"),
+        ("My applications", "placements:application-list-student"),
         ("Saved", "placements:saved-postings"),
         ("Profile", "accounts:profile-edit"),
     ],
