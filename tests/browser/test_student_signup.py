@@ -49,7 +49,7 @@ def test_new_student_signs_up_confirms_onboards_and_uploads_a_resume(new_page, l
 
     # Log out and log in again with the new password.
     page.goto(f"{base}/accounts/logout/")
-    page.locator("main").get_by_role("button", name="Sign Out").click()
+    page.locator("main").get_by_role("button", name="Log out").click()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
