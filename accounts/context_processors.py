@@ -85,4 +85,5 @@ def _notifications_link(user, path):
         "url": url,
         "active": path.startswith(url),
         "badge": ("99+" if unread > 99 else unread) or None,
+        "badge_id": "notifications-badge",
     }

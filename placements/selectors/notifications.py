@@ -4,7 +4,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from placements.models import Notification
-from placements.services.notifications._common import object_path
 
 PER_PAGE = 20
 
@@ -25,13 +24,6 @@ def notifications_unread_count(user) -> int:
 
 
 def notifications_page(user, *, page: str | int | None, unread_only: bool = False) -> Page:
-    """One page of the centre; each notification carries `link`, the path it leads to.
-
-    Two queries whatever the page holds: the count and the rows (the text is stored on
-    the row and the link is computed from kind and object id, so nothing is joined).
-    """
-    paginator = Paginator(notifications_for(user, unread_only=unread_only), PER_PAGE)
-    page_obj = paginator.get_page(page)
-    for notification in page_obj.object_list:
-        notification.link = object_path(notification.kind, notification.object_id, user.role)
-    return page_obj
+    """One page of the centre: two queries whatever the page holds, the count and the
+    rows (the text is stored on the row, and each links through notification-open)."""
+    return Paginator(notifications_for(user, unread_only=unread_only), PER_PAGE).get_page(page)

@@ -1,7 +1,5 @@
 """The notification centre, email preferences and the one-click unsubscribe."""
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -97,11 +95,12 @@ def notification_read(request, pk):
     notification = get_notification_for(request.user, pk)
     notification_mark_read(notification=notification)
     if request.htmx:
-        notification.link = object_path(notification.kind, notification.object_id, request.user.role)
-        response = render(request, "placements/partials/_notification_item.html", {"notification": notification})
-        # Lets the page update the unread counts without a reload.
-        response["HX-Trigger"] = json.dumps({"notificationsRead": notifications_unread_count(request.user)})
-        return response
+        # The row, read now, plus the page's and the navigation's unread counts (out of band).
+        return render(
+            request,
+            "placements/partials/_notification_read.html",
+            {"notification": notification, "unread_count": notifications_unread_count(request.user)},
+        )
     return redirect(_next_url(request, reverse("placements:notification-list")))
 
 

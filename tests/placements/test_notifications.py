@@ -423,3 +423,70 @@ class TestScans:
         stale.refresh_from_db()
         assert stale.email_status == ES.SENT
         assert notifications_outbox_sweep() == {"events": 0, "emails": 0}
+
+
+# --- The centre -----------------------------------------------------------------------
+def _notes(user, count):
+    now = timezone.now()
+    return Notification.objects.bulk_create(
+        Notification(
+            recipient=user, kind=K.APPLICATION_UPDATE, object_id=i, title=f"Update {i}",
+            created_at=now - dt.timedelta(minutes=count - i), email_status=ES.SKIPPED,
+        )
+        for i in range(count)
+    )  # fmt: skip
+
+
+class TestCentre:
+    def test_newest_first_paginated_with_unread_badge(self, client_for, student, django_assert_max_num_queries):
+        _notes(student, 25)
+        client = client_for(student)
+        with django_assert_max_num_queries(12):
+            page = client.get(reverse("placements:notification-list"))
+        body = page.content.decode()
+        assert body.index("Update 24") < body.index("Update 23")  # newest first
+        assert "Update 4<" not in body and "Page 1 of 2" in body
+        assert 'id="notifications-badge">25<' in body
+        second = client.get(reverse("placements:notification-list"), {"page": 2}).content.decode()
+        assert "Update 0<" in second
+
+    def test_open_marks_read_and_leads_to_the_object(self, client_for, student, application):
+        note = Notification.objects.create(
+            recipient=student, kind=K.APPLICATION_UPDATE, object_id=application.pk, title="Offer"
+        )
+        response = client_for(student).get(reverse("placements:notification-open", args=[note.pk]))
+        assert response.status_code == 302
+        assert response.url == reverse("placements:application-detail", args=[application.pk])
+        note.refresh_from_db()
+        assert note.read_at is not None
+
+    def test_mark_one_with_htmx_updates_the_counts(self, client_for, student):
+        first, second = _notes(student, 2)
+        client = client_for(student)
+        response = client.post(reverse("placements:notification-read", args=[first.pk]), HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert response.status_code == 200 and f'id="notification-{first.pk}"' in body
+        assert '<span id="unread-count" hx-swap-oob="true">1</span>' in body
+        response = client.post(reverse("placements:notification-read", args=[second.pk]), HTTP_HX_REQUEST="true")
+        assert 'hx-swap-oob="delete"' in response.content.decode()  # no unread left: the badge goes
+        assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+    def test_mark_all_read_touches_only_mine(self, client_for, student, other_student):
+        _notes(student, 3)
+        _notes(other_student, 2)
+        response = client_for(student).post(reverse("placements:notification-read-all"))
+        assert response.status_code == 302
+        assert not student.notifications.filter(read_at__isnull=True).exists()
+        assert other_student.notifications.filter(read_at__isnull=True).count() == 2
+
+    def test_someone_elses_notification_is_not_found(self, client_for, student, other_student):
+        (note,) = _notes(student, 1)
+        client = client_for(other_student)
+        assert client.get(reverse("placements:notification-open", args=[note.pk])).status_code == 404
+        assert client.post(reverse("placements:notification-read", args=[note.pk])).status_code == 404
+        note.refresh_from_db()
+        assert note.read_at is None
+
+    def test_empty_centre_says_what_to_do(self, client_for, student):
+        body = client_for(student).get(reverse("placements:notification-list")).content.decode()
+        assert "No notifications yet" in body and "Save a search" in body

@@ -16,7 +16,6 @@ from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Role
 from placements.models import Notification, NotificationKind, NotificationPreference
 
 K = NotificationKind
@@ -153,40 +152,27 @@ def create_notifications(rows: Iterable[Notification]) -> Inserted:
 
 
 # --- Links ----------------------------------------------------------------------------
-# Where a notification of each kind leads, by the recipient's role: the first URL name
-# that exists wins (the dashboard when none does).
-_LINKS: dict[str, tuple[str, ...]] = {
-    K.POSTING_MATCH: ("placements:posting-detail",),
-    K.APPLICATION_DEADLINE: ("placements:posting-detail",),
-    K.APPLICATION_UPDATE: ("placements:application-detail",),
-    K.OFFER_DEADLINE: ("placements:application-detail",),
-    K.NEW_APPLICATION: (
-        "placements:application-review",
-        "placements:site-application-detail",
-        "placements:application-detail",
-    ),
-    K.APPLICANT_UPDATE: (
-        "placements:application-review",
-        "placements:site-application-detail",
-        "placements:application-detail",
-    ),
-    K.APPROVAL_NEEDED: ("placements:approval-detail", "placements:application-detail"),
-    K.AGREEMENT_EXPIRING: ("placements:agreement-detail",),
+# Where a notification of each kind leads (the application page shows each party its own
+# view of the application). The dashboard stands in if a name is ever missing.
+_LINKS: dict[str, str] = {
+    K.POSTING_MATCH: "placements:posting-detail",
+    K.APPLICATION_DEADLINE: "placements:posting-detail",
+    K.APPLICATION_UPDATE: "placements:application-detail",
+    K.OFFER_DEADLINE: "placements:application-detail",
+    K.NEW_APPLICATION: "placements:application-detail",
+    K.APPLICANT_UPDATE: "placements:application-detail",
+    K.APPROVAL_NEEDED: "placements:approval-detail",
+    K.AGREEMENT_EXPIRING: "placements:agreement-detail",
 }
 
 
 def object_path(kind: str, object_id: int, role: str = "") -> str:
     """The path of the thing a notification is about (computed when shown, so a renamed
     URL never leaves stale links behind)."""
-    names = _LINKS.get(kind, ())
-    if role == Role.MENTOR and kind == K.APPLICANT_UPDATE:
-        names = ("placements:application-review", "placements:site-application-detail", "placements:application-detail")
-    for name in names:
-        try:
-            return reverse(name, args=[object_id])
-        except NoReverseMatch:
-            continue
-    return reverse("dashboard")
+    try:
+        return reverse(_LINKS[kind], args=[object_id])
+    except (KeyError, NoReverseMatch):
+        return reverse("dashboard")
 
 
 # --- Unsubscribe tokens ---------------------------------------------------------------

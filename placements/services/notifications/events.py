@@ -24,7 +24,7 @@ def _day(value) -> str:
     return date_format(timezone.localtime(value) if hasattr(value, "tzinfo") else value, "l, F j")
 
 
-def _notices(event: ApplicationEvent) -> list[Notification]:
+def event_notifications(event: ApplicationEvent) -> list[Notification]:
     application = event.application
     posting = application.posting
     site = posting.site
@@ -151,7 +151,7 @@ def application_event_dispatch(*, event_id: int) -> int:
         )
         if event is None:
             return 0
-        inserted = create_notifications(_notices(event))
+        inserted = create_notifications(event_notifications(event))
         ApplicationEvent.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
         enqueue_emails(inserted.email_ids)
     return inserted.count
