@@ -162,4 +162,32 @@ class SavedSearchAdmin(admin.ModelAdmin):
 
 
 # --- Notifications --------------------------------------------------------------------
-# (the notifications work adds its admin classes here)
+from placements.models import Notification, NotificationPreference  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are written by the services; here staff see what was said
+    to whom and how its email fared (attempts, last error of a failed one)."""
+
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "email_status", "email_attempts"]
+    list_filter = ["kind", "email_status"]
+    search_fields = ["title", "recipient__email"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "channel", "updated_at"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
