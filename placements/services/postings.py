@@ -245,7 +245,7 @@ def posting_update(*, posting: Posting, actor: User | None, data: dict[str, Any]
 
         for name in CONTENT_FIELDS:
             setattr(locked, name, values[name])
-        locked.save()
+        locked.save(update_fields=[*CONTENT_FIELDS, "updated_at"])  # never the status: moves own it
         if "specialties" in data:
             locked.specialties.set(specialties)
         posting_search_refresh(posting_ids=[locked.pk])
