@@ -5,6 +5,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
@@ -432,3 +433,34 @@ def test_deadline_in_words(days, words):
     from placements.templatetags.posting_manage_tags import deadline_words
 
     assert deadline_words(timezone.localdate() + dt.timedelta(days=days)) == words
+
+
+# --- Permission booleans --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (Posting.Status.DRAFT, {"can_edit", "can_publish", "can_archive", "can_duplicate"}),
+        (Posting.Status.PUBLISHED, {"can_edit", "can_close", "can_duplicate"}),
+        (Posting.Status.CLOSED, {"can_edit", "can_reopen", "can_archive", "can_duplicate"}),
+        (Posting.Status.ARCHIVED, {"can_duplicate"}),
+    ],
+)
+def test_posting_permissions_follow_the_lifecycle(site_staff, other_site_staff, platform_staff, site, status, allowed):
+    from placements.permissions import posting_permissions
+
+    posting = f.PostingFactory(site=site, status=status)
+    moves = {"can_edit", "can_publish", "can_reopen", "can_close", "can_archive", "can_duplicate"}
+    own = posting_permissions(site_staff, posting)
+    assert {name for name in moves if own[name]} == allowed
+    for outsider in (other_site_staff, platform_staff, None):
+        perms = posting_permissions(outsider or AnonymousUser(), posting)
+        assert not any(perms[name] for name in moves | {"can_manage", "can_preview"})
+
+
+def test_closed_posting_past_its_deadline_cannot_be_reopened_from_the_page(site_staff, site):
+    from placements.permissions import posting_permissions
+
+    posting = f.PostingFactory(
+        site=site, status=Posting.Status.CLOSED, application_deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert posting_permissions(site_staff, posting)["can_reopen"] is False
