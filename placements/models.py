@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.constants import US_STATES
 from accounts.models import Discipline, Role, School, Site, Specialty
 from accounts.storage import private_upload_path
+from placements.fields import PostgresIdArrayField
 
 
 # --- Postings -------------------------------------------------------------------------
@@ -78,6 +79,10 @@ class Posting(models.Model):
     # Weighted keyword index (title A; site and specialty names B; texts C), written only
     # by placements.services.search.posting_search_refresh; always NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The specialty ids, copied beside the filter columns by the same refresh, so the
+    # listing's specialty filter and facet read one covering index instead of joining
+    # the through table (PostgreSQL only; NULL on SQLite, which uses the join).
+    specialty_ids = PostgresIdArrayField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -89,6 +89,10 @@ class Facet:
     count: int
     selected: bool
 
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}"
+
 
 @dataclass
 class ActiveFilter:
@@ -128,6 +132,25 @@ class PostingSearch:
         return list(self.page.object_list)
 
 
+def _specialty_counts(queryset) -> dict[int, int]:
+    """How many of these postings carry each specialty, in one GROUP BY."""
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":
+        # Unnest the ids copied beside the filter columns: an index-only scan, no join.
+        inner, params = queryset.order_by().values("specialty_ids").query.sql_with_params()
+        sql = f"SELECT s, count(*) FROM ({inner}) AS matches, unnest(matches.specialty_ids) AS s GROUP BY s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return dict(cursor.fetchall())
+    rows = (
+        Posting.specialties.through.objects.filter(posting_id__in=queryset.order_by().values("id"))
+        .order_by()
+        .values_list("specialty_id")
+        .annotate(n=Count("posting_id"))
+    )
+    return dict(rows)
+
+
 def _order(queryset, *, sort: str, keyword: str):
     if sort == "relevance" and keyword and connections[queryset.db].vendor == "postgresql":
         rank = SearchRank(F("search_vector"), keyword_query(keyword))
@@ -135,7 +158,9 @@ def _order(queryset, *, sort: str, keyword: str):
     if sort == "start":
         return queryset.order_by("start_date", "application_deadline", "id")
     if sort == "newest":
-        return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+        # Every published or closed posting has published_at, so the plain descending
+        # order (the index's) is right and needs no NULLS LAST.
+        return queryset.order_by("-published_at", "-id")
     # Deadline soonest, also the fallback for "relevance" where ranking is not available.
     return queryset.order_by("application_deadline", "id")
 
@@ -203,15 +228,7 @@ def postings_search(*, params: QueryDict, user=None, page_number=1, per_page: in
         .values_list("discipline_id")
         .annotate(n=Count("id"))
     )
-    specialty_rows = (
-        Posting.specialties.through.objects.filter(
-            posting_id__in=filterset.apply(base, exclude=frozenset({"specialty"})).order_by().values("id")
-        )
-        .order_by()
-        .values_list("specialty_id")
-        .annotate(n=Count("posting_id"))
-    )
-    by_specialty = dict(specialty_rows)
+    by_specialty = _specialty_counts(filterset.apply(base, exclude=frozenset({"specialty"})))
 
     selected_discipline = taxonomy.discipline_by_slug.get(cleaned.get("discipline", ""))
     total = by_discipline.get(selected_discipline.pk, 0) if selected_discipline else sum(by_discipline.values())

@@ -1,12 +1,13 @@
-"""The keyword index of postings.
+"""The keyword index of postings (and the copy of their specialty ids beside it).
 
 On PostgreSQL each posting keeps a stored, weighted `search_vector` (title A; site name and
 specialty names B; description, duties and learning objectives C) behind a GIN index, so a
 keyword search is an index lookup ranked with ts_rank. The vector depends on other rows
 (the site's name, the posting's specialties), so a trigger on the posting row alone cannot
 keep it right; instead every write that changes one of those inputs calls a function here,
-after the change (and after the specialties are set). On SQLite these are no-ops and the
-search falls back to icontains (placements.selectors.postings).
+after the change (and after the specialties are set). The same UPDATE copies the
+posting's specialty ids into `specialty_ids`, which the listing's covering index holds.
+On SQLite these are no-ops: the search falls back to icontains and joins for specialties.
 """
 
 from collections.abc import Iterable
@@ -33,13 +34,16 @@ def _refresh_sql(where: str) -> str:
                                      || coalesce(src.specialty_names, '')), 'B')
             || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(p.description, '') || ' '
                                      || coalesce(p.duties, '') || ' '
-                                     || coalesce(p.learning_objectives, '')), 'C')
+                                     || coalesce(p.learning_objectives, '')), 'C'),
+            specialty_ids = coalesce(src.specialty_ids, '{{}}')
         FROM (
             SELECT p2.id AS posting_id,
                    s.name AS site_name,
                    (SELECT string_agg(sp.name, ' ' ORDER BY sp.name)
                       FROM {through} ps JOIN {specialty} sp ON sp.id = ps.specialty_id
-                     WHERE ps.posting_id = p2.id) AS specialty_names
+                     WHERE ps.posting_id = p2.id) AS specialty_names,
+                   (SELECT array_agg(ps.specialty_id ORDER BY ps.specialty_id)
+                      FROM {through} ps WHERE ps.posting_id = p2.id) AS specialty_ids
               FROM {posting} p2 JOIN {site} s ON s.id = p2.site_id
              WHERE {where}
         ) AS src
