@@ -56,6 +56,12 @@ beat: install
 	@test -n "$$REDIS_URL" || { echo "make beat needs REDIS_URL (for example redis://127.0.0.1:6379/0)."; exit 1; }
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
 
+# The notification benchmark on PostgreSQL: builds (once) 200,000 students, 100,000
+# postings and 1,000,000 saved postings in practicum_notify_bench, then times the match
+# fan-out and the application-deadline scan (see bench/notify.py).
+bench-notify: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/practicum_notify_bench $(PY) bench/notify.py
+
 # The search benchmark on PostgreSQL: builds (once) 100,000 postings at 5,000 sites in the
 # database practicum_bench, serves them with gunicorn and measures (see bench/search.py).
 bench-search: install
