@@ -221,6 +221,13 @@ class ApplicationForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("resume_source") == self.UPLOAD and not cleaned.get("resume") and "resume" not in self.errors:
             self.add_error("resume", "Choose a PDF file to upload, or send your profile resume instead.")
+        if cleaned.get("resume_source") == self.PROFILE and cleaned.get("resume"):
+            # Both a file and "my profile resume": ask rather than guess which one they meant.
+            self.add_error(
+                "resume_source",
+                "You attached a file but chose your profile resume: pick “Upload a PDF” to send the file, "
+                "or remove it.",
+            )
         return cleaned
 
     @property

@@ -349,3 +349,13 @@ def test_posting_page_says_why_a_student_cannot_apply(client_for, student, posti
     school.save()
     body = client_for(student).get(reverse("placements:posting-detail", args=[posting.pk])).content.decode()
     assert "waiting for verification" in body and _apply_url(posting) not in body
+
+
+def test_a_file_with_profile_resume_chosen_asks_which_one(client_for, student, posting):
+    give_profile_resume(student)
+    response = client_for(student).post(
+        _apply_url(posting), {"cover_letter": "Hello", "resume_source": "profile", "resume": pdf_upload()}
+    )
+    assert response.status_code == 400
+    assert "You attached a file but chose your profile resume" in response.content.decode()
+    assert not Application.objects.exists()
