@@ -188,8 +188,12 @@ PERSONAS = (
 
 
 @pytest.fixture
-def personas(request):
-    """Every persona by name; anonymous is None."""
+def personas(request, db):
+    """Every persona by name; anonymous is None.
+
+    It asks for `db` itself: the personas come through getfixturevalue, which pytest-django
+    cannot see when it orders tests, and a test it takes for database-free runs after the
+    transactional ones, whose flush has removed the taxonomy the factories need."""
     return {name: (None if name == "anonymous" else request.getfixturevalue(name)) for name in PERSONAS}
 
 
