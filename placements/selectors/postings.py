@@ -2,8 +2,8 @@
 posting page, the public site page and the saved items.
 
 Every function here runs a fixed number of queries whatever the number of rows: the
-listing is the taxonomy (2), the facets (2 GROUP BY), the page, its specialties and its
-held seats (1 each), and for a student the saved flags (1). The total count is not a
+listing is the taxonomy (2), the facets (one query on PostgreSQL, two GROUP BYs on SQLite),
+the page, its specialties and its held seats (1 each), and for a student the saved flags. The total count is not a
 query of its own: the discipline facet is computed over every other filter, so the count
 is the selected discipline's facet count (or the sum of all of them).
 """
@@ -132,23 +132,56 @@ class PostingSearch:
         return list(self.page.object_list)
 
 
-def _specialty_counts(queryset) -> dict[int, int]:
-    """How many of these postings carry each specialty, in one GROUP BY."""
-    connection = connections[queryset.db]
+_FACETS_SQL = """
+    WITH g AS MATERIALIZED (
+        SELECT m.discipline_id AS d, m.specialty_ids AS a, count(*) AS n FROM ({inner}) AS m GROUP BY 1, 2
+    )
+    SELECT 'd', d, sum(n) FROM g {where_specialty} GROUP BY d
+    UNION ALL
+    SELECT 's', s, sum(n) FROM g, unnest(g.a) AS s {where_discipline} GROUP BY s
+"""
+
+
+def _facet_counts(filterset: PostingFilter, base, *, discipline_id, specialty_ids) -> tuple[dict, dict]:
+    """Postings per discipline (over every filter but the discipline) and per specialty
+    (over every filter but the specialties)."""
+    connection = connections[base.db]
     if connection.vendor == "postgresql":
-        # Unnest the ids copied beside the filter columns: an index-only scan, no join.
-        inner, params = queryset.order_by().values("specialty_ids").query.sql_with_params()
-        sql = f"SELECT s, count(*) FROM ({inner}) AS matches, unnest(matches.specialty_ids) AS s GROUP BY s"
+        # One pass over the covering index: group the matches by (discipline, specialty
+        # ids) -- a few thousand groups at most -- and derive both facets from the groups,
+        # applying the discipline and specialty filters there.
+        others = filterset.apply(base, exclude=frozenset({"discipline", "specialty"}))
+        inner, params = others.order_by().values("discipline_id", "specialty_ids").query.sql_with_params()
+        params = list(params)
+        where_specialty = where_discipline = ""
+        if specialty_ids:
+            where_specialty = "WHERE a && %s::bigint[]"
+            params.append(list(specialty_ids))
+        if discipline_id:
+            where_discipline = "WHERE d = %s"
+            params.append(discipline_id)
+        sql = _FACETS_SQL.format(inner=inner, where_specialty=where_specialty, where_discipline=where_discipline)
+        by_discipline, by_specialty = {}, {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return dict(cursor.fetchall())
-    rows = (
-        Posting.specialties.through.objects.filter(posting_id__in=queryset.order_by().values("id"))
+            for kind, key, n in cursor.fetchall():
+                (by_discipline if kind == "d" else by_specialty)[key] = int(n)
+        return by_discipline, by_specialty
+    # SQLite: one GROUP BY per facet, the specialties through the join table.
+    by_discipline = dict(
+        filterset.apply(base, exclude=frozenset({"discipline"}))
+        .order_by()
+        .values_list("discipline_id")
+        .annotate(n=Count("id"))
+    )
+    matches = filterset.apply(base, exclude=frozenset({"specialty"})).order_by().values("id")
+    by_specialty = dict(
+        Posting.specialties.through.objects.filter(posting_id__in=matches)
         .order_by()
         .values_list("specialty_id")
         .annotate(n=Count("posting_id"))
     )
-    return dict(rows)
+    return by_discipline, by_specialty
 
 
 def _order(queryset, *, sort: str, keyword: str):
@@ -221,16 +254,16 @@ def postings_search(*, params: QueryDict, user=None, page_number=1, per_page: in
 
     base = open_postings(include_closed=bool(cleaned.get("include_closed")))
 
-    # Facets: each counts over every filter but its own, in one GROUP BY each.
-    by_discipline = dict(
-        filterset.apply(base, exclude=frozenset({"discipline"}))
-        .order_by()
-        .values_list("discipline_id")
-        .annotate(n=Count("id"))
-    )
-    by_specialty = _specialty_counts(filterset.apply(base, exclude=frozenset({"specialty"})))
-
+    # Facets: each counts over every filter but its own.
     selected_discipline = taxonomy.discipline_by_slug.get(cleaned.get("discipline", ""))
+    by_slug = taxonomy.specialty_by_slug
+    selected_specialty_ids = [by_slug[slug].pk for slug in cleaned.get("specialty", []) if slug in by_slug]
+    by_discipline, by_specialty = _facet_counts(
+        filterset,
+        base,
+        discipline_id=selected_discipline.pk if selected_discipline else None,
+        specialty_ids=selected_specialty_ids,
+    )
     total = by_discipline.get(selected_discipline.pk, 0) if selected_discipline else sum(by_discipline.values())
 
     results = _order(_with_cards(filterset.apply(base)), sort=sort, keyword=keyword)

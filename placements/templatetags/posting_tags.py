@@ -6,8 +6,11 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+SELECTED = mark_safe(" selected")
 
 
 def _plural(n: int, word: str) -> str:
@@ -46,7 +49,7 @@ def duration_words(posting) -> str:
     days = (posting.end_date - posting.start_date).days
     if days < 14:
         return _plural(max(days, 1), "day")
-    if days < 63:
+    if days < 98:
         return _plural(round(days / 7), "week")
     return _plural(round(days / 30.4), "month")
 
@@ -82,3 +85,16 @@ def slots_words(posting) -> str:
 def elided_pages(paginator, number):
     """Page numbers around `number` with ellipses: 1 … 4 5 6 … 20."""
     return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+
+
+@register.simple_tag
+def filter_options(field):
+    """The <option>s of a filter's select, the current value selected. Built here in one
+    pass: the listing renders six selects (one with 53 states) on every request."""
+    current = field.value()
+    current = "" if current is None else str(current)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, SELECTED if str(value) == current else "", label) for value, label in field.field.choices),
+    )

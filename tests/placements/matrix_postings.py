@@ -108,3 +108,85 @@ CASES += [
         label="draft",
     ),
 ]
+
+# --- browse (students and the public: placements/views/postings.py) ---------------------
+
+
+def _site_url(world):
+    return _reverse("placements:site-detail", args=[world["site"].slug])
+
+
+def _unverified_site_url(world):
+    site = world["site"]
+    site.verified = False
+    site.save(update_fields=["verified"])
+    return _reverse("placements:site-detail", args=[site.slug])
+
+
+# Only students keep saved postings and searches; others signed in are refused (403),
+# anonymous people are sent to log in.
+_STUDENTS_ONLY = _expect(403, anonymous=302, student=200, other_student=200)
+_STUDENTS_ONLY_POST = _expect(403, anonymous=302, student=302, other_student=302)
+# A saved search is its student's alone: anyone else gets 404, as for a missing one.
+_OWN_SAVED_SEARCH = _expect(404, anonymous=302, student=302)
+
+CASES += [
+    Case("placements:posting-list", _url("posting-list"), _expect(200)),
+    Case("placements:posting-detail", _url("posting-detail", "published"), _expect(200), label="published"),
+    Case(
+        "placements:posting-detail",
+        _url("posting-detail", "draft"),
+        _expect(404, site_staff=200, platform_staff=200),
+        label="draft",
+    ),
+    Case(
+        "placements:posting-detail",
+        _url("posting-detail", "other_draft"),
+        _expect(404, other_site_staff=200, platform_staff=200),
+        label="other site's draft",
+    ),
+    Case(
+        "placements:posting-save",
+        _url("posting-save", "published"),
+        _STUDENTS_ONLY_POST,
+        method="post",
+        data=lambda world: {"saved": "1"},
+    ),
+    Case(
+        "placements:posting-save",
+        _url("posting-save", "draft"),
+        _expect(404, anonymous=302, site_staff=403, platform_staff=403),
+        method="post",
+        data=lambda world: {"saved": "1"},
+        label="draft",
+    ),
+    Case("placements:site-detail", _site_url, _expect(200)),
+    Case(
+        "placements:site-detail",
+        _unverified_site_url,
+        _expect(404, site_staff=200, mentor=200, platform_staff=200),
+        label="unverified",
+    ),
+    Case("placements:saved-postings", _url("saved-postings"), _STUDENTS_ONLY),
+    Case("placements:saved-searches", _url("saved-searches"), _STUDENTS_ONLY),
+    Case(
+        "placements:saved-search-create",
+        _url("saved-search-create"),
+        _STUDENTS_ONLY_POST,
+        method="post",
+        data=lambda world: {"name": "Matrix search", "query": "state=OH&discipline=nursing"},
+    ),
+    Case(
+        "placements:saved-search-update",
+        _url("saved-search-update", "saved_search"),
+        _OWN_SAVED_SEARCH,
+        method="post",
+        data=lambda world: {"alerts": "0"},
+    ),
+    Case(
+        "placements:saved-search-delete",
+        _url("saved-search-delete", "saved_search"),
+        _OWN_SAVED_SEARCH,
+        method="post",
+    ),
+]
