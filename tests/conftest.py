@@ -198,7 +198,7 @@ def personas(request, db):
 
 
 @pytest.fixture
-def client_for(client):
+def client_for(client, db):
     """client_for(user) gives a test client logged in as user (or anonymous for None)."""
 
     def _client(user):
