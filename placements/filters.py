@@ -109,7 +109,7 @@ class PostingFilter(df.FilterSet):
     specialty = df.MultipleChoiceFilter(
         label="Specialties", method="filter_specialty", widget=forms.CheckboxSelectMultiple
     )
-    kind = df.ChoiceFilter(label="Kind", choices=Posting.Kind.choices, empty_label="Internships and externships")
+    kind = df.ChoiceFilter(label="Kind", choices=Posting.Kind.choices, empty_label="Any kind")
     mode = df.ChoiceFilter(
         label="On-site or hybrid", field_name="work_mode", choices=Posting.WorkMode.choices, empty_label="Either"
     )
