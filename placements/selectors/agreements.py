@@ -203,12 +203,23 @@ def with_expiry(agreements: Iterable[AffiliationAgreement], *, today: dt.date) -
 
 
 def expiry_phrase(days: int) -> str:
+    """ "expires in 20 days", "expires in 7 months", "expired 3 days ago"."""
     if days < -1:
-        return f"expired {-days} days ago"
+        return f"expired {_span(-days)} ago"
     if days == -1:
         return "expired yesterday"
     if days == 0:
         return "expires today"
     if days == 1:
         return "expires tomorrow"
-    return f"expires in {days} days"
+    return f"expires in {_span(days)}"
+
+
+def _span(days: int) -> str:
+    # Days while they matter (the 60-day warning window), then months, then years.
+    if days <= EXPIRING_SOON_DAYS + 30:
+        return f"{days} days"
+    months = round(days / 30.44)
+    if months < 24:
+        return f"{months} months"
+    return f"{round(days / 365.25)} years"

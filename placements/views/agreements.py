@@ -207,7 +207,13 @@ def agreement_site_options(request):
     _require_manager(request.user)
     query = request.GET.get("q", "")[:100]
     sites = verified_sites(query=query, limit=200)
-    response = render(request, "placements/agreement_site_options.html", {"sites": sites, "query": query})
+    # Keep the site already chosen selected when it still matches the search.
+    selected = int(request.GET["site"]) if request.GET.get("site", "").isdigit() else None
+    response = render(
+        request,
+        "placements/agreement_site_options.html",
+        {"sites": sites, "query": query, "selected": selected},
+    )
     response["Vary"] = "HX-Request"
     return response
 

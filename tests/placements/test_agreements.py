@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.models import AffiliationAgreement, Application
-from placements.selectors.agreements import agreement_covering, agreements_expiring, coverage_for
+from placements.selectors.agreements import agreement_covering, agreements_expiring, coverage_for, expiry_phrase
 from placements.services.agreements import agreement_create, agreement_terminate, agreement_update
 from tests import factories as f
 
@@ -136,6 +136,9 @@ def test_the_site_chooser_search_lists_matching_verified_sites(client_for, coord
     assert "Unverified" not in body
     empty = client_for(coordinator).get(reverse("placements:agreement-site-options"), {"q": "zzz"})
     assert "No verified site matches" in empty.content.decode()
+    # The site already chosen stays selected when it still matches.
+    kept = client_for(coordinator).get(reverse("placements:agreement-site-options"), {"q": "mer", "site": site.pk})
+    assert f'<option value="{site.pk}" selected>' in kept.content.decode()
 
 
 def test_the_form_is_prefilled_from_the_approval_queue_link(client_for, coordinator, site):
@@ -345,3 +348,17 @@ def test_agreements_expiring_lists_active_ones_within_sixty_days(school, site, o
     [only] = agreements_expiring(school_id=school.pk)
     assert only == soon
     assert only.expiry_phrase == "expires in 59 days"
+
+
+def test_expiry_in_words():
+    assert [expiry_phrase(d) for d in (-400, -3, -1, 0, 1, 20, 90, 200, 800)] == [
+        "expired 13 months ago",
+        "expired 3 days ago",
+        "expired yesterday",
+        "expires today",
+        "expires tomorrow",
+        "expires in 20 days",
+        "expires in 90 days",
+        "expires in 7 months",
+        "expires in 2 years",
+    ]

@@ -290,3 +290,21 @@ def test_export_queries_do_not_grow(client_for, coordinator, site_staff, django_
     with django_assert_max_num_queries(6):
         rows = _csv(client.get(reverse("placements:placements-export")))
     assert len(rows) == 11
+
+
+def test_the_pages_the_dashboards_link_to_exist():
+    """The dashboards guard links to other areas' pages with {% url ... as x %}; this
+    keeps a renamed URL from silently dropping the link."""
+    for name, args in [
+        ("placements:application-detail", [1]),
+        ("placements:posting-applicants", [1]),
+        ("placements:application-list-student", []),
+        ("placements:posting-list", []),
+        ("placements:posting-create", []),
+        ("accounts:profile-edit", []),
+        ("accounts:invitation-list", []),
+        ("accounts:site-edit", []),
+        ("admin:accounts_school_changelist", []),
+        ("admin:accounts_site_changelist", []),
+    ]:
+        assert reverse(name, args=args)
