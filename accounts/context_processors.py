@@ -27,7 +27,9 @@ _NAV = {
         ("People", "accounts:invitation-list"),
         ("Openings", "placements:posting-list"),
     ],
-    Role.PLATFORM_STAFF: [],
+    Role.PLATFORM_STAFF: [
+        ("Openings", "placements:posting-list"),
+    ],
 }
 _PUBLIC_NAV: list[tuple[str, str]] = [
     ("Browse openings", "placements:posting-list"),
@@ -69,7 +71,8 @@ def navigation(request):
     context = {"nav_links": _links(items, request.path)}
     if role is not None:
         context["account_links"] = _account_links(user)
-        context["nav_links"].append(_notifications_link(user, request.path))
+        if role:  # not before onboarding: the middleware would only send them back
+            context["nav_links"].append(_notifications_link(user, request.path))
     return context
 
 
