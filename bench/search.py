@@ -35,7 +35,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/practicum_bench"
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8199"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
-WARMUP = 5
+WARMUP = 10
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
 LOAD_CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "8"))
 TARGET_P95_MS = 50
@@ -196,7 +196,7 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def _measure(name: str, path: str, headers: dict | None = None) -> dict:
-    server_ms, client_ms, queries = [], [], set()
+    server_ms, client_ms, queries = [], [], []
     body = b""
     for i in range(WARMUP + REQUESTS):
         started = time.perf_counter()
@@ -207,7 +207,7 @@ def _measure(name: str, path: str, headers: dict | None = None) -> dict:
         if i >= WARMUP:
             server_ms.append(float(response_headers["X-Bench-Ms"]))
             client_ms.append(elapsed)
-            queries.add(int(response_headers["X-Bench-Queries"]))
+            queries.append(int(response_headers["X-Bench-Queries"]))
     count = re.search(rb'id="result-count"[^>]*>(.*?)</', body, re.S)
     results = re.sub(rb"<[^>]+>", b"", count.group(1)).decode().strip() if count else ""
     return {
@@ -216,8 +216,10 @@ def _measure(name: str, path: str, headers: dict | None = None) -> dict:
         "median": statistics.median(server_ms),
         "p95": _percentile(server_ms, 95),
         "client_p95": _percentile(client_ms, 95),
-        "queries": max(queries),
-        "query_counts": sorted(queries),
+        # The steady-state count: a worker's first request after start-up may add the
+        # connection's set-up statements.
+        "queries": statistics.mode(queries),
+        "query_counts": sorted(set(queries)),
         "results": results,
     }
 
@@ -280,6 +282,7 @@ def main() -> None:
     finally:
         _stop_server(server)
 
+    load = os.getloadavg()
     pages = [r for r in results if r["path"] != "/bench/minimal/"]
     width = max(len(r["name"]) for r in results)
     print()
@@ -291,6 +294,7 @@ def main() -> None:
             f"{r['queries']:>7}  {r['results']}{flag}"
         )
     print()
+    print(f"machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     print(
         f"throughput ({tool}, {LOAD_CONNECTIONS} connections, {LOAD_SECONDS} s, gunicorn 2 workers): "
         f"listing {listing_rate:.0f} req/s, minimal view {minimal_rate:.0f} req/s"

@@ -3,7 +3,8 @@ posting page, the public site page and the saved items.
 
 Every function here runs a fixed number of queries whatever the number of rows: the
 listing is the taxonomy (2), the facets (one query on PostgreSQL, two GROUP BYs on SQLite),
-the page, its specialties and its held seats (1 each), and for a student the saved flags. The total count is not a
+the page's ids, its cards, their specialties and held seats (1 each), and for a student
+the saved flags. The total count is not a
 query of its own: the discipline facet is computed over every other filter, so the count
 is the selected discipline's facet count (or the sum of all of them).
 """
@@ -45,7 +46,7 @@ def _with_cards(queryset: QuerySet[Posting]) -> QuerySet[Posting]:
     return (
         queryset.select_related("site", "discipline")
         .prefetch_related(Prefetch("specialties", queryset=Specialty.objects.only("id", "name", "slug")))
-        .defer("search_vector", "duties", "learning_objectives", "requirements")
+        .defer("search_vector", "specialty_ids", "specialty_key", "duties", "learning_objectives", "requirements")
     )
 
 
@@ -134,11 +135,11 @@ class PostingSearch:
 
 _FACETS_SQL = """
     WITH g AS MATERIALIZED (
-        SELECT m.discipline_id AS d, m.specialty_ids AS a, count(*) AS n FROM ({inner}) AS m GROUP BY 1, 2
+        SELECT m.discipline_id AS d, m.specialty_key AS k, count(*) AS n FROM ({inner}) AS m GROUP BY 1, 2
     )
     SELECT 'd', d, sum(n) FROM g {where_specialty} GROUP BY d
     UNION ALL
-    SELECT 's', s, sum(n) FROM g, unnest(g.a) AS s {where_discipline} GROUP BY s
+    SELECT 's', s, sum(n) FROM g, unnest(string_to_array(g.k, ',')::bigint[]) AS s {where_discipline} GROUP BY s
 """
 
 
@@ -147,15 +148,15 @@ def _facet_counts(filterset: PostingFilter, base, *, discipline_id, specialty_id
     (over every filter but the specialties)."""
     connection = connections[base.db]
     if connection.vendor == "postgresql":
-        # One pass over the covering index: group the matches by (discipline, specialty
-        # ids) -- a few thousand groups at most -- and derive both facets from the groups,
-        # applying the discipline and specialty filters there.
+        # One pass over the covering index: group the matches by discipline and set of
+        # specialties (a few thousand groups at most), then derive both facets from the
+        # groups, applying the discipline and the specialty filters there.
         others = filterset.apply(base, exclude=frozenset({"discipline", "specialty"}))
-        inner, params = others.order_by().values("discipline_id", "specialty_ids").query.sql_with_params()
+        inner, params = others.order_by().values("discipline_id", "specialty_key").query.sql_with_params()
         params = list(params)
         where_specialty = where_discipline = ""
         if specialty_ids:
-            where_specialty = "WHERE a && %s::bigint[]"
+            where_specialty = "WHERE string_to_array(k, ',')::bigint[] && %s::bigint[]"
             params.append(list(specialty_ids))
         if discipline_id:
             where_discipline = "WHERE d = %s"
@@ -266,10 +267,14 @@ def postings_search(*, params: QueryDict, user=None, page_number=1, per_page: in
     )
     total = by_discipline.get(selected_discipline.pk, 0) if selected_discipline else sum(by_discipline.values())
 
-    results = _order(_with_cards(filterset.apply(base)), sort=sort, keyword=keyword)
-    paginator = _KnownCountPaginator(results, per_page, count=total)
+    # The page in two steps: the ids in order (index-only where the sort allows: no join,
+    # no wide columns, whatever the number of matches), then the cards of just those ids.
+    ordered_ids = _order(filterset.apply(base), sort=sort, keyword=keyword).values_list("id", flat=True)
+    paginator = _KnownCountPaginator(ordered_ids, per_page, count=total)
     page = paginator.get_page(page_number)
-    page.object_list = _decorate(list(page.object_list), user=user)
+    ids = list(page.object_list)
+    cards = {p.pk: p for p in _with_cards(Posting.objects.filter(pk__in=ids))} if ids else {}
+    page.object_list = _decorate([cards[pk] for pk in ids if pk in cards], user=user)
 
     selected_specialties = set(cleaned.get("specialty", []))
     discipline_facets = [

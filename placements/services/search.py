@@ -6,7 +6,8 @@ keyword search is an index lookup ranked with ts_rank. The vector depends on oth
 (the site's name, the posting's specialties), so a trigger on the posting row alone cannot
 keep it right; instead every write that changes one of those inputs calls a function here,
 after the change (and after the specialties are set). The same UPDATE copies the
-posting's specialty ids into `specialty_ids`, which the listing's covering index holds.
+posting's specialty ids into `specialty_ids` (and as text into `specialty_key`), which the
+listing's covering index holds.
 On SQLite these are no-ops: the search falls back to icontains and joins for specialties.
 """
 
@@ -35,7 +36,8 @@ def _refresh_sql(where: str) -> str:
             || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(p.description, '') || ' '
                                      || coalesce(p.duties, '') || ' '
                                      || coalesce(p.learning_objectives, '')), 'C'),
-            specialty_ids = coalesce(src.specialty_ids, '{{}}')
+            specialty_ids = coalesce(src.specialty_ids, '{{}}'),
+            specialty_key = coalesce(array_to_string(src.specialty_ids, ','), '')
         FROM (
             SELECT p2.id AS posting_id,
                    s.name AS site_name,

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 register = template.Library()
 SELECTED = mark_safe(" selected")
+CHECKED = mark_safe(" checked")
 
 
 def _plural(n: int, word: str) -> str:
@@ -97,4 +99,64 @@ def filter_options(field):
         "",
         '<option value="{}"{}>{}</option>',
         ((value, SELECTED if str(value) == current else "", label) for value, label in field.field.choices),
+    )
+
+
+# --- Pieces the listing repeats: built in Python, one call instead of dozens of nodes. ---
+def _day(value: dt.date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+@register.simple_tag
+def posting_facts(posting):
+    """The facts line of a posting card: start and length, hours, pay, places, deadline."""
+    deadline = posting.application_deadline
+    items = format_html_join(
+        "",
+        '<li class="list-inline-item">{}</li>',
+        (
+            (f"Starts {_day(posting.start_date)} · {duration_words(posting)}",),
+            (f"{posting.hours_per_week} hours a week",),
+            (pay_words(posting),),
+            (slots_words(posting),),
+        ),
+    )
+    return format_html(
+        '<ul class="posting-facts list-inline small mb-0">{}<li class="list-inline-item{}">'
+        '<time datetime="{}" title="Application deadline {}">{}</time></li></ul>',
+        items,
+        " text-danger fw-semibold" if closes_soon(deadline) else "",
+        deadline.isoformat(),
+        _day(deadline),
+        capfirst(closes_words(deadline)),
+    )
+
+
+@register.simple_tag
+def specialty_badges(posting):
+    return format_html_join(
+        " ",
+        '<span class="badge rounded-pill text-bg-light border">{}</span>',
+        ((specialty.name,) for specialty in posting.specialties.all()),
+    )
+
+
+@register.simple_tag
+def discipline_facet_options(facets):
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        ((f.slug, SELECTED if f.selected else "", f.name, f.count_text) for f in facets),
+    )
+
+
+@register.simple_tag
+def specialty_facet_checkboxes(facets):
+    return format_html_join(
+        "",
+        '<div class="form-check"><input class="form-check-input" type="checkbox" name="specialty" value="{0}" '
+        'id="specialty-{0}"{1}><label class="form-check-label d-flex justify-content-between gap-2" '
+        'for="specialty-{0}"><span>{2}</span><span class="text-body-secondary small">{3}'
+        '<span class="visually-hidden"> posting{4}</span></span></label></div>',
+        ((f.slug, CHECKED if f.selected else "", f.name, f.count_text, "" if f.count == 1 else "s") for f in facets),
     )

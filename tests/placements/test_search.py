@@ -118,7 +118,8 @@ def test_refresh_copies_specialty_ids_and_is_one_statement(site, django_assert_n
     posting.refresh_from_db()
     other.refresh_from_db()
     assert sorted(posting.specialty_ids) == sorted([f.specialty("oncology").pk, f.specialty("cardiology").pk])
-    assert other.specialty_ids == []
+    assert other.specialty_ids == [] and other.specialty_key == ""
+    assert posting.specialty_key == ",".join(str(pk) for pk in sorted(posting.specialty_ids))
     assert posting.search_vector is not None
 
 
