@@ -133,40 +133,25 @@ class PostingSearch:
         return list(self.page.object_list)
 
 
-_FACETS_SQL = """
-    WITH g AS MATERIALIZED (
-        SELECT m.discipline_id AS d, m.specialty_key AS k, count(*) AS n FROM ({inner}) AS m GROUP BY 1, 2
-    )
-    SELECT 'd', d, sum(n) FROM g {where_specialty} GROUP BY d
-    UNION ALL
-    SELECT 's', s, sum(n) FROM g, unnest(string_to_array(g.k, ',')::bigint[]) AS s {where_discipline} GROUP BY s
-"""
-
-
 def _facet_counts(filterset: PostingFilter, base, *, discipline_id, specialty_ids) -> tuple[dict, dict]:
     """Postings per discipline (over every filter but the discipline) and per specialty
     (over every filter but the specialties)."""
-    connection = connections[base.db]
-    if connection.vendor == "postgresql":
-        # One pass over the covering index: group the matches by discipline and set of
-        # specialties (a few thousand groups at most), then derive both facets from the
-        # groups, applying the discipline and the specialty filters there.
+    if connections[base.db].vendor == "postgresql":
+        # One pass over the covering index: the matches of every other filter grouped by
+        # discipline and set of specialties ("3,17,40"; a few thousand groups at most).
+        # Both facets, and the discipline and specialty filters, are applied to the groups.
         others = filterset.apply(base, exclude=frozenset({"discipline", "specialty"}))
-        inner, params = others.order_by().values("discipline_id", "specialty_key").query.sql_with_params()
-        params = list(params)
-        where_specialty = where_discipline = ""
-        if specialty_ids:
-            where_specialty = "WHERE string_to_array(k, ',')::bigint[] && %s::bigint[]"
-            params.append(list(specialty_ids))
-        if discipline_id:
-            where_discipline = "WHERE d = %s"
-            params.append(discipline_id)
-        sql = _FACETS_SQL.format(inner=inner, where_specialty=where_specialty, where_discipline=where_discipline)
-        by_discipline, by_specialty = {}, {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for kind, key, n in cursor.fetchall():
-                (by_discipline if kind == "d" else by_specialty)[key] = int(n)
+        groups = others.order_by().values_list("discipline_id", "specialty_key").annotate(n=Count("id"))
+        wanted = {str(pk) for pk in specialty_ids}
+        by_discipline: dict[int, int] = {}
+        by_specialty: dict[int, int] = {}
+        for discipline, key, n in groups:
+            ids = key.split(",") if key else ()
+            if not wanted or wanted.intersection(ids):
+                by_discipline[discipline] = by_discipline.get(discipline, 0) + n
+            if discipline_id is None or discipline == discipline_id:
+                for pk in ids:
+                    by_specialty[int(pk)] = by_specialty.get(int(pk), 0) + n
         return by_discipline, by_specialty
     # SQLite: one GROUP BY per facet, the specialties through the join table.
     by_discipline = dict(
