@@ -43,6 +43,14 @@ class SpecialtyAdmin(admin.ModelAdmin):
     filter_horizontal = ["disciplines"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            from placements.services.search import posting_search_refresh_for_specialties
+
+            # Specialty names are part of the postings' keyword index.
+            posting_search_refresh_for_specialties(specialty_ids=[obj.pk])
+
 
 # --- Organizations --------------------------------------------------------------------
 class _VerifyActions:
@@ -126,6 +134,14 @@ class SiteAdmin(_VerifyActions, admin.ModelAdmin):
     @admin.display(description="members", ordering="n_members")
     def n_members(self, obj):
         return obj.n_members
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            from placements.services.search import posting_search_refresh_for_sites
+
+            # Renaming a site is platform staff's job; its name is in the keyword index.
+            posting_search_refresh_for_sites(site_ids=[obj.pk])
 
 
 # --- People ---------------------------------------------------------------------------

@@ -438,7 +438,8 @@ def site_update(*, site: Site, by: User, name: str | None = None, specialties=No
     unknown = set(fields) - set(_SITE_FIELDS)
     if unknown:
         raise TypeError(f"unknown site fields {sorted(unknown)}")
-    if name is not None and name.strip() != site.name:
+    renamed = name is not None and name.strip() != site.name
+    if renamed:
         if site.verified:
             raise ValidationError("A verified site keeps its name; ask Practicum staff to rename it.", code="locked")
         site.name = name.strip()
@@ -448,6 +449,11 @@ def site_update(*, site: Site, by: User, name: str | None = None, specialties=No
     site.save()
     if specialties is not None:
         site.specialties.set(specialties)
+    if renamed:
+        from placements.services.search import posting_search_refresh_for_sites
+
+        # The site's name is part of its postings' keyword index.
+        posting_search_refresh_for_sites(site_ids=[site.pk])
     return site
 
 

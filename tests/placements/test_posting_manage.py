@@ -409,6 +409,8 @@ def test_preview_of_an_open_posting_offers_close_and_the_public_page(client_for,
     assert _url("posting-close", posting) in html
     assert reverse("placements:posting-detail", args=[posting.pk]) in html
     assert _url("posting-publish", posting) not in html
+    assert "not yet visible to students" not in html
+    assert "this is how students see it now" in html
 
 
 def test_preview_of_an_archived_posting_offers_only_duplicate(client_for, site_staff, site):

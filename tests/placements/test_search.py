@@ -158,3 +158,30 @@ def test_blank_keyword_is_no_filter(site):
     f.PostingFactory(site=site)
     _refresh()
     assert len(_search("q=+++")) == 1
+
+
+@pytest.mark.postgres
+def test_renaming_a_site_in_the_admin_refreshes_its_postings_keyword_index(site, platform_staff, client):
+    posting = f.PostingFactory(site=site, title="Ward internship", **PLAIN)
+    _refresh()
+    client.force_login(platform_staff)
+    response = client.get(f"/admin/accounts/site/{site.pk}/change/")
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(name="Riverbend Medical Center", specialties=[s.pk for s in site.specialties.all()])
+    response = client.post(f"/admin/accounts/site/{site.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert _search("q=riverbend") == [posting.title]
+
+
+@pytest.mark.postgres
+def test_renaming_an_unverified_site_refreshes_its_postings_keyword_index(site_staff):
+    from accounts.services import site_update
+
+    site = site_staff.site
+    Site.objects.filter(pk=site.pk).update(verified=False)
+    site.refresh_from_db()
+    posting = f.PostingFactory(site=site, title="Ward internship", **PLAIN)
+    _refresh()
+    site_update(site=site, by=site_staff, name="Riverbend Medical Center")
+    assert _search("q=riverbend") == [posting.title]
