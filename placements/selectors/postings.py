@@ -9,6 +9,7 @@ query of its own: the discipline facet is computed over every other filter, so t
 is the selected discipline's facet count (or the sum of all of them).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -142,17 +143,29 @@ def _facet_counts(filterset: PostingFilter, base, *, discipline_id, specialty_id
         # Both facets, and the discipline and specialty filters, are applied to the groups.
         others = filterset.apply(base, exclude=frozenset({"discipline", "specialty"}))
         groups = others.order_by().values_list("discipline_id", "specialty_key").annotate(n=Count("id"))
+        # The fold is per group (thousands of rows), so it stays cheap: each distinct key
+        # is split once, after the groups are summed by key.
         wanted = {str(pk) for pk in specialty_ids}
-        by_discipline: dict[int, int] = {}
-        by_specialty: dict[int, int] = {}
+        overlaps: dict[str, bool] = {}  # key -> has one of the wanted specialties
+        by_discipline: defaultdict[int, int] = defaultdict(int)
+        by_key: defaultdict[str, int] = defaultdict(int)
         for discipline, key, n in groups:
-            ids = key.split(",") if key else ()
-            if not wanted or wanted.intersection(ids):
-                by_discipline[discipline] = by_discipline.get(discipline, 0) + n
+            if wanted:
+                hit = overlaps.get(key)
+                if hit is None:
+                    hit = overlaps[key] = bool(key) and not wanted.isdisjoint(key.split(","))
+                if hit:
+                    by_discipline[discipline] += n
+            else:
+                by_discipline[discipline] += n
             if discipline_id is None or discipline == discipline_id:
-                for pk in ids:
-                    by_specialty[int(pk)] = by_specialty.get(int(pk), 0) + n
-        return by_discipline, by_specialty
+                by_key[key] += n
+        by_specialty: defaultdict[str, int] = defaultdict(int)
+        for key, n in by_key.items():
+            if key:
+                for pk in key.split(","):
+                    by_specialty[pk] += n
+        return dict(by_discipline), {int(pk): n for pk, n in by_specialty.items()}
     # SQLite: one GROUP BY per facet, the specialties through the join table.
     by_discipline = dict(
         filterset.apply(base, exclude=frozenset({"discipline"}))
