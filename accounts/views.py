@@ -8,15 +8,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
 from accounts.adapters import SESSION_INVITATION_KEY, forget_session_invitation, remember_session_invitation
+from accounts.files import private_file_response
 from accounts.forms import (
     CoordinatorOnboardingForm,
     InvitationForm,
@@ -315,19 +315,11 @@ def resume_download(request, pk):
     """Resumes are private files: only this view, after the visibility check, reads them."""
     student = get_student_for(request.user, pk)
     profile = StudentProfile.objects.filter(user=student).first()
-    if profile is None or not profile.resume:
-        raise Http404("No resume uploaded.")
-    try:
-        handle = profile.resume.open("rb")
-    except FileNotFoundError:
-        raise Http404("No resume uploaded.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=services.resume_download_name(student), content_type="application/pdf"
+    return private_file_response(
+        profile.resume if profile else None,
+        filename=services.resume_download_name(student),
+        missing="No resume uploaded.",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    response["Cache-Control"] = "no-store, " + response["Cache-Control"]
-    return response
 
 
 # --- Organizations --------------------------------------------------------------------

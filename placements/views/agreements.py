@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.files import private_file_response
 from accounts.models import Discipline, Site
 from accounts.validators import validate_pdf
 from placements.models import AffiliationAgreement
@@ -307,17 +308,8 @@ def agreement_terminate_view(request, pk):
 def agreement_document(request, pk):
     """The signed PDF, only for the people who may see the agreement."""
     agreement = get_agreement_for(request.user, pk)
-    if not agreement.document:
-        raise Http404("This agreement has no document.")
-    try:
-        handle = agreement.document.open("rb")
-    except FileNotFoundError:
-        raise Http404("The document file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        agreement.document,
         filename=agreement.document_name or f"agreement-{agreement.pk}.pdf",
-        content_type="application/pdf",
+        missing="This agreement has no document.",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

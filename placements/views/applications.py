@@ -9,7 +9,6 @@ message on the page, never an error page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.files import private_file_response
 from accounts.models import Role, StudentProfile
 from placements.forms import (
     ApplicantsBulkForm,
@@ -200,18 +200,9 @@ def application_detail(request, pk):
 def application_resume(request, pk):
     """The resume copied into the application, to those who may see the application."""
     application = get_application_for(request.user, pk)
-    if not application.resume:
-        raise Http404("This application has no resume.")
-    try:
-        handle = application.resume.open("rb")
-    except FileNotFoundError:
-        raise Http404("The resume file is missing.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=application.resume_name or "resume.pdf", content_type="application/pdf"
+    return private_file_response(
+        application.resume, filename=application.resume_name or "resume.pdf", missing="This application has no resume."
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The student's moves --------------------------------------------------------------
