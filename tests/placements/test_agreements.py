@@ -72,6 +72,8 @@ def test_coordinator_records_an_agreement_with_its_pdf(client_for, coordinator, 
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert 'attachment; filename="Mercy agreement 2026.pdf"' in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "private" in download["Cache-Control"] and "no-store" in download["Cache-Control"]
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
