@@ -131,57 +131,66 @@ def _name(application) -> str:
     return application.student.display_name
 
 
+def _decide(request, application, *, form, form_name: str, act, success: str, redirect_to):
+    """A coordinator's decision: validate the form, make the move, or show the form
+    again with why not (400 for bad input, 409 when the rules refuse the move)."""
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, **{form_name: form})
+    try:
+        act(form.cleaned_data)
+    except TransitionRefused as exc:
+        form.add_error(None, str(exc))
+        application.refresh_from_db(fields=["status"])
+        return _render_detail(request, application, status=409, **{form_name: form})
+    messages.success(request, success)
+    return redirect_to
+
+
 @require_POST
 @login_required
 def application_approve(request, pk):
     application = get_application_for_decision(request.user, pk)
-    form = ApproveForm(request.POST, requirements=application.posting.requirements)
-    if not form.is_valid():
-        return _render_detail(request, application, approve_form=form, status=400)
-    try:
-        placement_approve(
+    return _decide(
+        request,
+        application,
+        form=ApproveForm(request.POST, requirements=application.posting.requirements),
+        form_name="approve_form",
+        act=lambda data: placement_approve(
             application_id=application.pk,
             actor=request.user,
-            requirements_met=form.cleaned_data.get("requirements_met", False),
-            override_reason=form.cleaned_data.get("override_reason", ""),
-        )
-    except TransitionRefused as exc:
-        form.add_error(None, str(exc))
-        application.refresh_from_db(fields=["status"])
-        return _render_detail(request, application, approve_form=form, status=409)
-    messages.success(request, f"Approved: {_name(application)}'s placement at {application.posting.site} is confirmed.")
-    return redirect("placements:approval-queue")
+            requirements_met=data.get("requirements_met", False),
+            override_reason=data.get("override_reason", ""),
+        ),
+        success=f"Approved: {_name(application)}'s placement at {application.posting.site} is confirmed.",
+        redirect_to=redirect("placements:approval-queue"),
+    )
 
 
 @require_POST
 @login_required
 def application_deny(request, pk):
     application = get_application_for_decision(request.user, pk)
-    form = _deny_form(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, application, deny_form=form, status=400)
-    try:
-        placement_deny(application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"])
-    except TransitionRefused as exc:
-        form.add_error(None, str(exc))
-        application.refresh_from_db(fields=["status"])
-        return _render_detail(request, application, deny_form=form, status=409)
-    messages.success(request, f"Denied: {_name(application)} has been told why.")
-    return redirect("placements:approval-queue")
+    return _decide(
+        request,
+        application,
+        form=_deny_form(request.POST),
+        form_name="deny_form",
+        act=lambda data: placement_deny(application_id=application.pk, actor=request.user, reason=data["reason"]),
+        success=f"Denied: {_name(application)} has been told why.",
+        redirect_to=redirect("placements:approval-queue"),
+    )
 
 
 @require_POST
 @login_required
 def application_cancel(request, pk):
     application = get_application_for_decision(request.user, pk)
-    form = _cancel_form(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, application, cancel_form=form, status=400)
-    try:
-        placement_cancel(application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"])
-    except TransitionRefused as exc:
-        form.add_error(None, str(exc))
-        application.refresh_from_db(fields=["status"])
-        return _render_detail(request, application, cancel_form=form, status=409)
-    messages.success(request, f"Cancelled: {_name(application)}'s placement at {application.posting.site}.")
-    return redirect("placements:approval-detail", pk=application.pk)
+    return _decide(
+        request,
+        application,
+        form=_cancel_form(request.POST),
+        form_name="cancel_form",
+        act=lambda data: placement_cancel(application_id=application.pk, actor=request.user, reason=data["reason"]),
+        success=f"Cancelled: {_name(application)}'s placement at {application.posting.site}.",
+        redirect_to=redirect("placements:approval-detail", pk=application.pk),
+    )
